@@ -1,0 +1,64 @@
+"""Command line: ``python -m compat run SCRIPT [ARGS...]`` and ``python -m compat explain SCRIPT``."""
+import argparse
+import json
+import sys
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="python -m compat", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run a TF1-era script unchanged on today's TensorFlow")
+    run.add_argument("--era", choices=["auto", "tf1", "tf2"], default="auto",
+                     help="TF1 graph mode or TF2 eager; auto reads the script (default)")
+    run.add_argument("--seed", type=int, help="graph-level seed of every new graph, NumPy's and random's seed")
+    run.add_argument("--deterministic", action="store_true", help="TensorFlow op determinism")
+    run.add_argument("--max-steps", type=int, metavar="N", help="stop cleanly (status 0) after N training steps")
+    run.add_argument("--record", metavar="FILE", help="write steps, losses and variables as JSON lines")
+    run.add_argument("--record-shape", action="append", default=[], metavar="LABEL=EXPR",
+                     help="also record the shape of EXPR (a name in the script's globals) at the end")
+    run.add_argument("--dataset", choices=["mnist", "fashion-mnist"],
+                     help="what the default MNIST source serves (Fashion-MNIST is the offline stand-in)")
+    run.add_argument("--xla", action="store_true", help="graph-level XLA JIT without editing the script")
+    run.add_argument("script")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
+
+    explain = commands.add_parser("explain", help="list the era APIs a script uses and what each became")
+    explain.add_argument("--json", action="store_true", help="machine-readable output")
+    explain.add_argument("script")
+    return parser
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    if args.command == "run":
+        from compat.runner import RunOptions, run
+
+        shapes = {}
+        for item in args.record_shape:
+            label, sep, expression = item.partition("=")
+            if not sep:
+                _parser().error(f"--record-shape needs LABEL=EXPR, got {item!r}")
+            shapes[label] = expression
+        options = RunOptions(era=args.era, seed=args.seed, deterministic=args.deterministic,
+                             max_steps=args.max_steps, record=args.record, record_shapes=shapes,
+                             dataset=args.dataset, xla=args.xla)
+        return run(args.script, args.args, options)
+    from compat import explain
+
+    try:
+        items = explain.explain(args.script)
+    except (OSError, SyntaxError) as error:
+        print(f"compat explain: cannot read {args.script}: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([{"name": i.name, "lines": i.lines, "status": i.status,
+                           **({"removed": i.row.removed, "serves": i.row.serves, "modern": i.row.modern,
+                               "note": i.row.note, "entry": i.row.name} if i.row else {})} for i in items], indent=1))
+    else:
+        print(explain.format_report(args.script, items))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

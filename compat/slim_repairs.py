@@ -1,0 +1,345 @@
+"""Repairs that let tf_slim 1.1.0 (the maintained copy of ``tf.contrib.slim``
+and ``tf.contrib.layers`` from TensorFlow 1.15) import and run on TF 2.21.
+
+tf_slim 1.1.0 was released when TensorFlow still exposed a set of private
+names, and it reaches into them directly (``from tensorflow.python... import``).
+Later TensorFlow releases split several big private modules into smaller
+ones and dropped the old names, so on TF 2.21 tf_slim fails -- some failures
+at import, most only when a particular layer is first called
+(``slim.batch_norm`` dies with ``No module named 'tf_keras.legacy_tf_layers'``,
+``slim.dropout(is_training=<tensor>)`` with ``module ... control_flow_ops has
+no attribute 'cond'``).
+
+Each repair below puts ONE missing name back, pointing it at the object that
+TF 2.21 itself still uses under its new name (an alias, never a
+re-implementation), so tf_slim runs the same TensorFlow code it ran before the
+split.  A repair does nothing when TensorFlow still has the name, so the module
+is harmless on releases that never lost it.
+
+Use::
+
+    from compat import slim_repairs
+    slim_repairs.apply()        # before (or after) `import tf_slim`
+    import tf_slim as slim
+
+``apply()`` is idempotent and cheap (it imports only modules that
+``import tensorflow`` and tf_slim load anyway).  ``REPAIRS`` lists every repair
+with its current state, for tests and for the ``explain`` tool.
+
+How the list was found: every ``module.attribute`` that tf_slim's non-test
+sources read from a ``tensorflow.python`` module was resolved against TF 2.21
+(a static sweep), and then batch_norm / conv2d / fully_connected / dropout /
+layer_norm / the initializers / arg_scope / model_analyzer / slim.learning
+were exercised in graph mode.  Names that tf_slim only uses from code paths
+this project never runs (queues, tfexample_decoder) are repaired too, because
+the repair is the same one-line alias.
+"""
+
+import dataclasses
+import importlib
+import pkgutil
+import sys
+from typing import Callable, List, Tuple
+
+# Possible values of Repair.state.
+PENDING = "pending"  # apply() has not looked at it yet
+INSTALLED = "installed"  # TF lacked the name; this module put the alias in
+NOT_NEEDED = "not needed"  # TF still has the name; left untouched
+
+# (module, attribute) pairs and module names that this module itself
+# installed, so that a second apply() reports INSTALLED rather than mistaking
+# its own alias for a name TensorFlow still has.
+_INSTALLED_BY_US = set()
+
+
+def _alias_attribute(module_name, attribute, source_module, source_attribute):
+    """Set ``module_name.attribute`` to ``source_module.source_attribute``.
+
+    Args:
+      module_name: dotted name of the TensorFlow module that lost the name.
+      attribute: the name tf_slim reads from it.
+      source_module: dotted name of the module where TF keeps the object now.
+      source_attribute: the object's name there.
+
+    Returns:
+      INSTALLED if the alias was set now or by an earlier call, NOT_NEEDED if
+      the module already had the attribute on its own.
+    """
+    module = importlib.import_module(module_name)
+    key = (module_name, attribute)
+    if hasattr(module, attribute):
+        return INSTALLED if key in _INSTALLED_BY_US else NOT_NEEDED
+    target = getattr(importlib.import_module(source_module), source_attribute)
+    setattr(module, attribute, target)
+    _INSTALLED_BY_US.add(key)
+    return INSTALLED
+
+
+def _module_is_importable(name):
+    """True if ``import name`` would succeed, without importing it."""
+    if name in sys.modules:
+        return True
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # a parent package is missing
+        return False
+
+
+def _alias_package(old_name, new_name):
+    """Make package ``old_name`` and each of its submodules resolve to the
+    already existing modules of package ``new_name``.
+
+    Every submodule is registered as well as the package: registering only
+    the package would make ``import old_name.sub`` load ``sub`` a second
+    time under a new name, giving two copies of every class in it.
+
+    Args:
+      old_name: the dotted package name that callers import.
+      new_name: the dotted package name where the code lives now.
+
+    Returns:
+      INSTALLED or NOT_NEEDED, as for _alias_attribute.
+    """
+    if _module_is_importable(old_name):
+        return INSTALLED if old_name in _INSTALLED_BY_US else NOT_NEEDED
+    package = importlib.import_module(new_name)
+    parent_name, _, leaf = old_name.rpartition(".")
+    sys.modules[old_name] = package
+    for info in pkgutil.iter_modules(package.__path__):
+        sys.modules[old_name + "." + info.name] = importlib.import_module(
+            new_name + "." + info.name)
+    setattr(importlib.import_module(parent_name), leaf, package)
+    _INSTALLED_BY_US.add(old_name)
+    return INSTALLED
+
+
+# --- the repairs -----------------------------------------------------------
+# Each docstring says what TF removed, when, and what the repair does.  Where
+# the first release without the name is not pinned down exactly, the
+# docstring says so rather than guess.
+
+
+def repair_legacy_tf_layers():
+    """``tf_keras.legacy_tf_layers`` -> ``tf_keras.src.legacy_tf_layers``.
+
+    What broke: ``tensorflow/python/layers/normalization.py`` (the module
+    behind tf_slim's ``normalization_layers.BatchNormalization``) lazily
+    imports ``tf_keras.legacy_tf_layers.normalization``.  Keras 2.13 moved its
+    private code under ``keras/src`` (and tf_keras, the TF 2.16+ home of
+    Keras 2, kept that layout), so the package is only
+    ``tf_keras.src.legacy_tf_layers`` and the first ``slim.batch_norm`` call
+    that builds the layer class raises ``ModuleNotFoundError: No module named
+    'tf_keras.legacy_tf_layers'`` (reported for keras 2.13-2.15 in
+    keras-team/keras#18839, still so with tf_keras 2.21).
+
+    Repair: register the real ``tf_keras.src.legacy_tf_layers`` package and
+    each of its submodules under the old name, so the lazy import returns the
+    very class that ``tf.compat.v1.layers.BatchNormalization`` is in TF 2.21
+    (with ``TF_USE_LEGACY_KERAS=1``).
+    """
+    return _alias_package("tf_keras.legacy_tf_layers",
+                          "tf_keras.src.legacy_tf_layers")
+
+
+def repair_ops_tensor():
+    """``tensorflow.python.framework.ops.Tensor`` -> ``framework.tensor.Tensor``.
+
+    What broke: TF 2.13 moved the graph ``Tensor`` class to
+    ``tensorflow/python/framework/tensor.py``; the ``ops.Tensor`` alias was
+    later dropped and is absent in TF 2.21.  tf_slim uses it in ``isinstance``
+    checks -- ``layers.utils.constant_value`` (so every layer taking an
+    ``is_training`` argument), ``layers.optimizers``, ``learning``.
+
+    Repair: ``ops.Tensor = tensor.Tensor`` (the class ``tf.Tensor`` is).
+    """
+    return _alias_attribute("tensorflow.python.framework.ops", "Tensor",
+                            "tensorflow.python.framework.tensor", "Tensor")
+
+
+def repair_ops_indexed_slices():
+    """``tensorflow.python.framework.ops.IndexedSlices`` -> ``indexed_slices``.
+
+    What broke: ``IndexedSlices`` moved to
+    ``tensorflow/python/framework/indexed_slices.py`` during TF 2.x and the
+    ``ops`` alias is absent in TF 2.21.  tf_slim's gradient helpers
+    (``learning.clip_gradient_norms``, ``learning.multiply_gradients``,
+    ``training.add_gradients_summaries``, ``layers.optimizers``) test for it
+    to handle sparse gradients from embeddings.
+
+    Repair: ``ops.IndexedSlices = indexed_slices.IndexedSlices`` (the class
+    ``tf.IndexedSlices`` is).
+    """
+    return _alias_attribute("tensorflow.python.framework.ops", "IndexedSlices",
+                            "tensorflow.python.framework.indexed_slices",
+                            "IndexedSlices")
+
+
+def repair_control_flow_cond():
+    """``control_flow_ops.cond`` -> ``tensorflow.python.ops.cond.cond``.
+
+    What broke: TF 2.13 split ``control_flow_ops.py`` and moved ``cond`` to
+    ``tensorflow/python/ops/cond.py``; ``control_flow_ops.cond`` is absent in
+    TF 2.21.  tf_slim's ``layers.utils.smart_cond`` calls it whenever a
+    predicate is not a Python constant, i.e. for ``batch_norm`` / ``dropout``
+    with ``is_training`` given as a placeholder tensor.
+
+    Repair: ``control_flow_ops.cond = cond.cond`` -- the TF1 ``cond``
+    (``tf.compat.v1.cond``), same signature as the one tf_slim was written
+    against.
+    """
+    return _alias_attribute("tensorflow.python.ops.control_flow_ops", "cond",
+                            "tensorflow.python.ops.cond", "cond")
+
+
+def repair_control_flow_case():
+    """``control_flow_ops.case`` -> ``control_flow_case.case``.
+
+    What broke: moved to ``tensorflow/python/ops/control_flow_case.py`` in the
+    same split; absent by TF 2.15 (tensorflow/tensorflow#63515, raised from
+    tf_slim's ``tfexample_decoder.Image``) and in TF 2.21.
+
+    Repair: ``control_flow_ops.case = control_flow_case.case``
+    (``tf.compat.v1.case``).
+    """
+    return _alias_attribute("tensorflow.python.ops.control_flow_ops", "case",
+                            "tensorflow.python.ops.control_flow_case", "case")
+
+
+def repair_control_flow_while_loop():
+    """``control_flow_ops.while_loop`` -> ``while_loop.while_loop``.
+
+    What broke: moved to ``tensorflow/python/ops/while_loop.py`` in the same
+    split; absent in TF 2.21.  tf_slim uses it in
+    ``losses.metric_learning``.
+
+    Repair: ``control_flow_ops.while_loop = while_loop.while_loop``
+    (``tf.compat.v1.while_loop``).
+    """
+    return _alias_attribute("tensorflow.python.ops.control_flow_ops",
+                            "while_loop", "tensorflow.python.ops.while_loop",
+                            "while_loop")
+
+
+def repair_control_flow_assert():
+    """``control_flow_ops.Assert`` -> ``control_flow_assert.Assert``.
+
+    What broke: moved to ``tensorflow/python/ops/control_flow_assert.py`` in
+    the same split; absent in TF 2.21.  tf_slim uses it in
+    ``metrics.histogram_ops`` (the AUC-by-histogram metric).
+
+    Repair: ``control_flow_ops.Assert = control_flow_assert.Assert``
+    (``tf.compat.v1.Assert``).
+    """
+    return _alias_attribute("tensorflow.python.ops.control_flow_ops", "Assert",
+                            "tensorflow.python.ops.control_flow_assert",
+                            "Assert")
+
+
+def repair_array_ops_stack():
+    """``array_ops.stack`` -> ``array_ops_stack.stack``.
+
+    What broke: TF 2.13 moved ``stack`` / ``unstack`` (and ``parallel_stack``)
+    to ``tensorflow/python/ops/array_ops_stack.py``; ``array_ops.stack`` is
+    absent in TF 2.21.  tf_slim calls it in ``conv2d_transpose`` (output
+    shape), ``layers.spatial_softmax``, the streaming metrics and
+    ``tfexample_decoder``.
+
+    Repair: ``array_ops.stack = array_ops_stack.stack`` (``tf.stack``).
+    """
+    return _alias_attribute("tensorflow.python.ops.array_ops", "stack",
+                            "tensorflow.python.ops.array_ops_stack", "stack")
+
+
+def repair_array_ops_unstack():
+    """``array_ops.unstack`` -> ``array_ops_stack.unstack``.
+
+    What broke: moved with ``stack`` (see repair_array_ops_stack); absent in
+    TF 2.21.  tf_slim calls it in ``layers.convolution2d_in_plane``-style
+    helpers of ``layers.py``.
+
+    Repair: ``array_ops.unstack = array_ops_stack.unstack`` (``tf.unstack``).
+    """
+    return _alias_attribute("tensorflow.python.ops.array_ops", "unstack",
+                            "tensorflow.python.ops.array_ops_stack", "unstack")
+
+
+def repair_variable_scope_variable():
+    """``variable_scope.variable`` -> ``variable_v1.VariableV1``.
+
+    What broke: TF 1.15's ``variable_scope.variable(initial_value, trainable,
+    collections, validate_shape, caching_device, name, dtype, constraint,
+    use_resource, ...)`` built a TF1 variable through the variable-creator
+    stack -- what ``tf.compat.v1.Variable(...)`` does.  TF 2.13 moved the TF1
+    variable class to ``tensorflow/python/ops/variable_v1.py`` and the
+    ``variable_scope.variable`` helper is absent in TF 2.21.  tf_slim's
+    ``local_variable`` / ``global_variable`` (used by its streaming metrics)
+    call it.
+
+    Repair: ``variable_scope.variable = variable_v1.VariableV1`` (the class
+    ``tf.compat.v1.Variable`` is), which accepts the same keyword arguments
+    and honours ``collections`` and ``trainable`` the same way.
+    """
+    return _alias_attribute("tensorflow.python.ops.variable_scope", "variable",
+                            "tensorflow.python.ops.variable_v1", "VariableV1")
+
+
+@dataclasses.dataclass
+class Repair:
+    """One named repair and what ``apply()`` found for it.
+
+    Attributes:
+      name: short name, e.g. ``"ops.Tensor"``.
+      install: the repair function; returns INSTALLED or NOT_NEEDED.
+      state: PENDING until apply() runs, then INSTALLED or NOT_NEEDED.
+    """
+
+    name: str
+    install: Callable[[], str]
+    state: str = PENDING
+
+    @property
+    def summary(self):
+        """The first line of the repair function's docstring."""
+        return self.install.__doc__.strip().splitlines()[0]
+
+
+REPAIRS: List[Repair] = [
+    Repair("tf_keras.legacy_tf_layers", repair_legacy_tf_layers),
+    Repair("ops.Tensor", repair_ops_tensor),
+    Repair("ops.IndexedSlices", repair_ops_indexed_slices),
+    Repair("control_flow_ops.cond", repair_control_flow_cond),
+    Repair("control_flow_ops.case", repair_control_flow_case),
+    Repair("control_flow_ops.while_loop", repair_control_flow_while_loop),
+    Repair("control_flow_ops.Assert", repair_control_flow_assert),
+    Repair("array_ops.stack", repair_array_ops_stack),
+    Repair("array_ops.unstack", repair_array_ops_unstack),
+    Repair("variable_scope.variable", repair_variable_scope_variable),
+]
+
+
+def apply() -> List[Tuple[str, str]]:
+    """Install every repair that this TensorFlow needs; safe to call again.
+
+    Call it before the first tf_slim layer is built (before ``import tf_slim``
+    is simplest; calling it after the import also works, because tf_slim looks
+    the names up on the TF modules at call time).
+
+    Returns:
+      ``[(name, state), ...]`` for every repair, state being INSTALLED or
+      NOT_NEEDED.
+
+    Raises:
+      ImportError: naming the module, when TensorFlow or tf_keras is missing
+        (install ``tf_keras`` matching the TensorFlow version, and set
+        ``TF_USE_LEGACY_KERAS=1`` before TensorFlow is imported).
+    """
+    for repair in REPAIRS:
+        try:
+            repair.state = repair.install()
+        except ImportError as error:
+            raise ImportError(
+                "compat.slim_repairs: repair %r needs module %r, which cannot "
+                "be imported (%s). Install tensorflow and the matching "
+                "tf_keras, and set TF_USE_LEGACY_KERAS=1 before TensorFlow is "
+                "imported." % (repair.name, error.name, error)) from error
+    return [(repair.name, repair.state) for repair in REPAIRS]

@@ -1,0 +1,224 @@
+"""Training-step counting (``--max-steps``) and recording (``--record``), without editing the script.
+
+A *training step* is one parameter update the script asks for:
+
+- graph mode: one ``Session.run`` whose fetches include a train op — an op returned by an optimizer's
+  ``apply_gradients`` (``minimize`` calls it). A GAN iteration that runs ``D_solver`` and ``G_solver`` in two
+  ``sess.run`` calls is two steps;
+- eager / Keras: one optimizer ``apply_gradients`` executed eagerly, or one ``Model.train_on_batch`` call.
+
+Each step is recorded as one JSON line ``{"step": k, "losses": {...}}``: in graph mode the scalar values the
+``Session.run`` fetched, named by the script's own variable (``D_loss``) or attribute (``self.d_loss``) that holds
+the fetched tensor; with ``train_on_batch`` the model's ``metrics_names``; in eager code the scalar targets handed to
+``GradientTape.gradient`` since the previous step. At the end one ``{"variables": ...}`` line lists the trainable
+variables' names and shapes, then ``{"end": ...}``. Lines are flushed as written: a crash loses nothing recorded.
+
+When ``max_steps`` updates have run, the next one raises ``StepLimitReached`` (a BaseException, so a script's own
+``except Exception`` cannot swallow it) and the runner ends the script with status 0.
+"""
+import functools
+import json
+import math
+import sys
+import weakref
+
+import numpy as np
+
+
+class StepLimitReached(BaseException):
+    """Raised instead of the training step after the last allowed one."""
+
+
+class StepMonitor:
+    def __init__(self, max_steps=None, record_path=None):
+        self.max_steps = max_steps
+        self.steps = 0
+        self.variables = {}  # name -> shape, trainable variables seen
+        self._record = open(record_path, "w", encoding="utf-8") if record_path else None
+        self._train_ops = weakref.WeakKeyDictionary()  # graph -> names of its train ops
+        self._pending = {}  # eager losses seen by GradientTape.gradient since the last step
+        self._names = {}  # id-free cache: tensor name -> script variable name
+        self._inside_keras_step = False
+        self._patches = []
+
+    # --- bookkeeping shared by every kind of step --------------------------------------------------------------
+    def before_step(self):
+        if self.max_steps is not None and self.steps >= self.max_steps:
+            raise StepLimitReached(self.steps)
+
+    def after_step(self, losses):
+        self.steps += 1
+        losses = {**self._pending, **losses}
+        self._pending = {}
+        if self._record:
+            self._write({"step": self.steps, "losses": {k: _json_float(v) for k, v in losses.items()}})
+
+    def _write(self, event):
+        self._record.write(json.dumps(event, allow_nan=True) + "\n")
+        self._record.flush()
+
+    def close(self, status, extra=None):
+        if self._record:
+            self._write({"variables": [[name, shape] for name, shape in self.variables.items()]})
+            self._write({"end": {"status": status, "steps": self.steps, **(extra or {})}})
+            self._record.close()
+            self._record = None
+
+    def record_event(self, event):
+        if self._record:
+            self._write(event)
+
+    # --- patches --------------------------------------------------------------------------------------------
+    def install(self):
+        from tensorflow.python.client import session
+        from tensorflow.python.eager import backprop
+        from tensorflow.python.training import optimizer as v1_optimizer
+
+        self._patch(session.BaseSession, "run", self._session_run)
+        self._patch(v1_optimizer.Optimizer, "apply_gradients", self._apply_gradients)
+        self._patch(backprop.GradientTape, "gradient", self._tape_gradient)
+        try:
+            from tf_keras.src.engine import training, training_v1
+            from tf_keras.src.optimizers import optimizer as keras_optimizer
+            from tf_keras.src.optimizers.legacy import optimizer_v2
+        except ImportError:  # no legacy Keras: graph-mode counting still works
+            return
+        self._patch(optimizer_v2.OptimizerV2, "apply_gradients", self._apply_gradients)
+        self._patch(keras_optimizer.Optimizer, "apply_gradients", self._apply_gradients)
+        self._patch(training.Model, "train_on_batch", self._train_on_batch)
+        self._patch(training_v1.Model, "train_on_batch", self._train_on_batch)
+
+    def uninstall(self):
+        for owner, attr, original in reversed(self._patches):
+            setattr(owner, attr, original)
+        self._patches = []
+
+    def _patch(self, owner, attr, make_wrapper):
+        original = owner.__dict__[attr]
+        self._patches.append((owner, attr, original))
+        setattr(owner, attr, functools.wraps(original)(make_wrapper(original)))
+
+    def _session_run(self, original):
+        monitor = self
+
+        def run(sess, fetches, feed_dict=None, options=None, run_metadata=None):
+            train_ops = monitor._train_ops.get(sess.graph)
+            flat = _flatten(fetches) if train_ops else ()
+            if not any(_op_name(f) in train_ops for f in flat):
+                return original(sess, fetches, feed_dict, options, run_metadata)
+            monitor.before_step()
+            result = original(sess, fetches, feed_dict, options, run_metadata)
+            if not monitor.variables:
+                monitor._note_graph_variables(sess.graph)
+            monitor.after_step(monitor._graph_losses(sys._getframe(1), flat, _flatten(result)))
+            return result
+
+        return run
+
+    def _apply_gradients(self, original):
+        monitor = self
+
+        def apply_gradients(optimizer, grads_and_vars, *args, **kwargs):
+            import tensorflow as tf
+
+            grads_and_vars = list(grads_and_vars)
+            eager_step = tf.executing_eagerly() and not monitor._inside_keras_step
+            if eager_step:
+                monitor.before_step()
+            result = original(optimizer, grads_and_vars, *args, **kwargs)
+            for _, var in grads_and_vars:
+                monitor.variables.setdefault(_var_name(var), _shape(var))
+            if eager_step:
+                monitor.after_step({})
+            elif isinstance(result, (tf.Operation, tf.Tensor)) and not tf.executing_eagerly():
+                monitor._train_ops.setdefault(result.graph, set()).add(_op_name(result))
+            return result
+
+        return apply_gradients
+
+    def _train_on_batch(self, original):
+        monitor = self
+
+        def train_on_batch(model, *args, **kwargs):
+            monitor.before_step()
+            monitor._inside_keras_step = True
+            try:
+                result = original(model, *args, **kwargs)
+            finally:
+                monitor._inside_keras_step = False
+            for var in model.trainable_weights:
+                monitor.variables.setdefault(_var_name(var), _shape(var))
+            values = result if isinstance(result, (list, tuple)) else [result]
+            names = list(getattr(model, "metrics_names", None) or [])
+            names = names if len(names) == len(values) else [f"output_{i}" for i in range(len(values))]
+            monitor.after_step({f"{model.name}.{n}": v for n, v in zip(names, values) if np.ndim(v) == 0})
+            return result
+
+        return train_on_batch
+
+    def _tape_gradient(self, original):
+        monitor = self
+
+        def gradient(tape, target, *args, **kwargs):
+            import tensorflow as tf
+
+            if tf.executing_eagerly() and isinstance(target, tf.Tensor) and target.shape.rank == 0:
+                name = _script_name(sys._getframe(1), target) or f"loss_{len(monitor._pending)}"
+                monitor._pending[name] = float(target.numpy())
+            return original(tape, target, *args, **kwargs)
+
+        return gradient
+
+    # --- graph-mode helpers ---------------------------------------------------------------------------------
+    def _note_graph_variables(self, graph):
+        for var in graph.get_collection("trainable_variables"):
+            self.variables.setdefault(_var_name(var), _shape(var))
+
+    def _graph_losses(self, frame, fetches, values):
+        losses = {}
+        for fetch, value in zip(fetches, values):
+            if np.ndim(value) != 0 or not np.issubdtype(np.asarray(value).dtype, np.floating):
+                continue
+            key = getattr(fetch, "name", str(fetch))
+            if key not in self._names:
+                self._names[key] = _script_name(frame, fetch) or key
+            losses[self._names[key]] = value
+        return losses
+
+
+def _flatten(structure):
+    import tensorflow as tf
+
+    return tf.nest.flatten(structure)
+
+
+def _op_name(fetch):
+    op = getattr(fetch, "op", fetch)
+    return getattr(op, "name", None)
+
+
+def _var_name(var):
+    return getattr(var, "name", None) or getattr(var, "path", repr(var))
+
+
+def _shape(var):
+    shape = var.shape
+    return shape.as_list() if hasattr(shape, "as_list") else [None if d is None else int(d) for d in shape]
+
+
+def _script_name(frame, obj):
+    """The name the calling code gives ``obj``: a local or global variable, or an attribute of ``self``."""
+    for scope in (frame.f_locals, frame.f_globals):
+        for name, value in scope.items():
+            if value is obj:
+                return name
+    owner = frame.f_locals.get("self")
+    for name, value in (vars(owner).items() if hasattr(owner, "__dict__") else ()):
+        if value is obj:
+            return name
+    return None
+
+
+def _json_float(value):
+    value = float(value)
+    return value if math.isfinite(value) else repr(value)  # "nan"/"inf" stay readable and parseable by float()

@@ -1,0 +1,269 @@
+"""The era table: every legacy name the runtime serves, in one declarative list.
+
+Each row says, for one legacy spelling as scripts wrote it (``tf.mul``, ``np.float``, ``scipy.misc.imsave``):
+
+- ``serves``  what answers that name at run time, as ``"module"`` or ``"module:attribute.path"``
+              (a module is wrapped as a namespace whose own members are looked up in this table first);
+              ``None`` means nothing serves it: a row with rows below it is a pure namespace
+              (``tf.contrib``), a row without is a documented dead end (``tf.contrib.distributions``);
+- ``removed`` the release that removed or renamed it;
+- ``modern``  what to write today;
+- ``note``    one line of teaching: the trap, the changed default, the reason.
+
+Three things read this table and nothing repeats it: name resolution (``namespace.py``), the error raised for a
+name with no mapping (it quotes the nearest row above the name), and ``python -m compat explain``.
+
+Roots: a legacy name starts with the alias scripts conventionally import a module under. ``ROOTS`` maps each alias
+to the real import name, which the import hook uses to recognise ``import tensorflow``/``import numpy``... in user
+code. Under the TF1 era ``tf`` is backed by ``tensorflow.compat.v1``; under the TF2 era by ``tensorflow`` itself
+(see ``namespace.era_namespace``).
+"""
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    serves: Optional[str]
+    removed: str
+    modern: str
+    note: str = ""
+
+
+# alias used in table names -> real top-level module a script imports
+ROOTS = {"tf": "tensorflow", "np": "numpy", "scipy": "scipy", "six": "six", "keras": "keras"}
+
+_V1 = "tensorflow.compat.v1"
+_TF0 = "TF 1.0 (0.x name, renamed for 1.0)"
+_TF2 = "TF 2.0 (kept only under tf.compat.v1)"
+_NP124 = "NumPy 1.24 (deprecated in 1.20)"
+_NP2 = "NumPy 2.0"
+_SCIPY13 = "SciPy 1.3 (deprecated in 1.0)"
+
+TABLE = (
+    # --- TensorFlow 0.x -> 1.0 renames: scripts of 2016 still used them ---------------------------------------
+    Era("tf.mul", f"{_V1}:multiply", _TF0, "tf.multiply"),
+    Era("tf.sub", f"{_V1}:subtract", _TF0, "tf.subtract"),
+    Era("tf.neg", f"{_V1}:negative", _TF0, "tf.negative"),
+    Era("tf.pack", f"{_V1}:stack", _TF0, "tf.stack"),
+    Era("tf.unpack", f"{_V1}:unstack", _TF0, "tf.unstack"),
+    Era("tf.select", f"{_V1}:where", _TF0, "tf.where",
+        "tf.compat.v1.where keeps select's semantics (no broadcasting of the condition)"),
+    Era("tf.batch_matmul", f"{_V1}:matmul", _TF0, "tf.matmul", "matmul batches over leading dimensions since 1.0"),
+    Era("tf.listdiff", f"{_V1}:setdiff1d", _TF0, "tf.sets.difference / tf.compat.v1.setdiff1d"),
+    Era("tf.complex_abs", f"{_V1}:abs", _TF0, "tf.abs"),
+    Era("tf.concat", "compat.shims:concat", "TF 1.0 (argument order became concat(values, axis))",
+        "tf.concat(values, axis)",
+        "concat(dim, values) is recognised when the first argument is an int and the second a list of tensors"),
+    Era("tf.concat_v2", f"{_V1}:concat", "TF 1.0 (concat_v2 became concat)", "tf.concat(values, axis)"),
+    Era("tf.split", "compat.shims:split",
+        "TF 1.0 (split(split_dim, num_split, value) became split(value, num_or_size_splits, axis))",
+        "tf.split(value, num_or_size_splits, axis)",
+        "the old order is recognised when the first argument is an int and the third a tensor or array"),
+    Era("tf.nn.sigmoid_cross_entropy_with_logits", "compat.shims:sigmoid_cross_entropy_with_logits",
+        "TF 1.0 (targets= renamed labels=)", "tf.nn.sigmoid_cross_entropy_with_logits(labels=, logits=)",
+        "keyword-only since 1.0; targets= is accepted and means labels="),
+    Era("tf.nn.deconv2d", f"{_V1}:nn.conv2d_transpose", "TF 0.7 (renamed conv2d_transpose)",
+        "tf.nn.conv2d_transpose"),
+    Era("tf.initialize_all_variables", f"{_V1}:global_variables_initializer",
+        "TF 2.0 (deprecated 2017-03-02 for global_variables_initializer)",
+        "nothing: TF2 variables are initialised when created"),
+    Era("tf.initialize_local_variables", f"{_V1}:local_variables_initializer", "TF 2.0 (deprecated 2017-03-02)",
+        "nothing: TF2 has no local variables"),
+    Era("tf.all_variables", f"{_V1}:global_variables", "TF 2.0 (deprecated 2017-03-02)",
+        "model.variables / tf.Module.variables"),
+    Era("tf.scalar_summary", f"{_V1}:summary.scalar", "TF 1.0 (moved to tf.summary)", "tf.summary.scalar in a writer's as_default()"),
+    Era("tf.histogram_summary", f"{_V1}:summary.histogram", "TF 1.0 (moved to tf.summary)", "tf.summary.histogram"),
+    Era("tf.image_summary", f"{_V1}:summary.image", "TF 1.0 (moved to tf.summary)", "tf.summary.image",
+        "max_images= became max_outputs="),
+    Era("tf.merge_all_summaries", f"{_V1}:summary.merge_all", "TF 1.0 (moved to tf.summary)",
+        "nothing: TF2 summaries are written when called"),
+    Era("tf.merge_summary", f"{_V1}:summary.merge", "TF 1.0 (moved to tf.summary)", "nothing: written when called"),
+    Era("tf.train.SummaryWriter", f"{_V1}:summary.FileWriter", "TF 1.0 (became tf.summary.FileWriter)",
+        "tf.summary.create_file_writer"),
+
+    # --- TF 1.x graph-mode API: served by tf.compat.v1, listed for teaching and explain -------------------------
+    Era("tf.placeholder", f"{_V1}:placeholder", _TF2, "arguments of a tf.function / tf.keras.Input",
+        "a graph input filled by feed_dict at sess.run time"),
+    Era("tf.Session", f"{_V1}:Session", _TF2, "eager execution; tf.function for graphs",
+        "sess.run(fetches, feed_dict) executed the graph; TF2 runs ops as they are called"),
+    Era("tf.InteractiveSession", f"{_V1}:InteractiveSession", _TF2, "eager execution"),
+    Era("tf.variable_scope", f"{_V1}:variable_scope", _TF2, "tf.Module / Keras layer and model names",
+        "scoped get_variable names and reuse=True sharing; TF2 shares by Python object"),
+    Era("tf.get_variable", f"{_V1}:get_variable", _TF2, "tf.Variable / layer.add_weight"),
+    Era("tf.get_variable_scope", f"{_V1}:get_variable_scope", _TF2, "tf.Module name scopes"),
+    Era("tf.global_variables_initializer", f"{_V1}:global_variables_initializer", _TF2,
+        "nothing: variables initialise on creation"),
+    Era("tf.trainable_variables", f"{_V1}:trainable_variables", _TF2, "model.trainable_variables"),
+    Era("tf.global_variables", f"{_V1}:global_variables", _TF2, "model.variables"),
+    Era("tf.get_collection", f"{_V1}:get_collection", _TF2, "nothing: graph collections are gone",
+        "e.g. tf.GraphKeys.UPDATE_OPS held batch-norm moving-average updates"),
+    Era("tf.GraphKeys", f"{_V1}:GraphKeys", _TF2, "nothing: graph collections are gone"),
+    Era("tf.random_normal", f"{_V1}:random_normal", _TF2, "tf.random.normal"),
+    Era("tf.random_uniform", f"{_V1}:random_uniform", _TF2, "tf.random.uniform"),
+    Era("tf.truncated_normal", f"{_V1}:truncated_normal", _TF2, "tf.random.truncated_normal"),
+    Era("tf.set_random_seed", f"{_V1}:set_random_seed", _TF2, "tf.random.set_seed"),
+    Era("tf.log", f"{_V1}:log", _TF2, "tf.math.log"),
+    Era("tf.to_float", f"{_V1}:to_float", _TF2, "tf.cast(x, tf.float32)"),
+    Era("tf.train.AdamOptimizer", f"{_V1}:train.AdamOptimizer", _TF2, "tf.keras.optimizers.Adam",
+        "Adam's epsilon default was 1e-8 here, 1e-7 in Keras"),
+    Era("tf.train.GradientDescentOptimizer", f"{_V1}:train.GradientDescentOptimizer", _TF2, "tf.keras.optimizers.SGD"),
+    Era("tf.train.MomentumOptimizer", f"{_V1}:train.MomentumOptimizer", _TF2, "tf.keras.optimizers.SGD(momentum=)"),
+    Era("tf.train.RMSPropOptimizer", f"{_V1}:train.RMSPropOptimizer", _TF2, "tf.keras.optimizers.RMSprop",
+        "RMSProp's epsilon was 1e-10 and sat inside the square root's denominator differently"),
+    Era("tf.train.Saver", f"{_V1}:train.Saver", _TF2, "tf.train.Checkpoint / CheckpointManager"),
+    Era("tf.summary.FileWriter", f"{_V1}:summary.FileWriter", _TF2, "tf.summary.create_file_writer"),
+    Era("tf.app", f"{_V1}:app", _TF2, "absl.app"),
+    Era("tf.flags", f"{_V1}:flags", _TF2, "absl.flags"),
+    Era("tf.layers", f"{_V1}:layers",
+        "TF 2.0 (kept as tf.compat.v1.layers; needs legacy Keras since TF 2.16)", "tf.keras.layers",
+        "functional layers that create variables in the current variable_scope; served by tf_keras"),
+    Era("tf.layers.dense", f"{_V1}:layers.dense", _TF2, "tf.keras.layers.Dense"),
+    Era("tf.layers.conv2d", f"{_V1}:layers.conv2d", _TF2, "tf.keras.layers.Conv2D"),
+    Era("tf.layers.conv2d_transpose", f"{_V1}:layers.conv2d_transpose", _TF2, "tf.keras.layers.Conv2DTranspose"),
+    Era("tf.layers.batch_normalization", f"{_V1}:layers.batch_normalization", _TF2,
+        "tf.keras.layers.BatchNormalization",
+        "training= was a graph input and the moving-average updates went to UPDATE_OPS; run them with the train op"),
+    Era("tf.layers.flatten", f"{_V1}:layers.flatten", _TF2, "tf.keras.layers.Flatten"),
+    Era("tf.layers.dropout", f"{_V1}:layers.dropout", _TF2, "tf.keras.layers.Dropout"),
+
+    # --- tutorials' MNIST loader ------------------------------------------------------------------------------
+    Era("tf.examples.tutorials.mnist.input_data", "compat.input_data",
+        "TF 2.0 (tensorflow.examples.tutorials deleted)", "tf.keras.datasets.mnist.load_data / tensorflow_datasets",
+        "served by compat.input_data: same arrays, order and seeding as TF 1.15, offline mirror"),
+    Era("tf.contrib.learn.datasets.mnist", "compat.input_data", "TF 2.0 (tf.contrib deleted)",
+        "tf.keras.datasets.mnist.load_data"),
+
+    # --- tf.contrib: deleted in TF 2.0; layers/slim/framework live on as tf_slim ---------------------------------
+    Era("tf.contrib", None, "TF 2.0 (tf.contrib deleted)", "tf_slim, tf.keras, tensorflow_addons, tensorflow_probability"),
+    Era("tf.contrib.layers", "tf_slim", "TF 2.0 (tf.contrib deleted)", "tf.keras.layers (or the tf_slim package)",
+        "served by tf_slim, the maintained copy of contrib.layers/slim from TF 1.15, repaired by compat.slim_repairs"),
+    Era("tf.contrib.layers.batch_norm", "tf_slim:batch_norm", "TF 2.0 (tf.contrib deleted)",
+        "tf.keras.layers.BatchNormalization",
+        "decay=0.999, epsilon=0.001, scale=False by default; updates_collections=None updates moving stats in place"),
+    Era("tf.contrib.layers.xavier_initializer", "tf_slim:xavier_initializer", "TF 2.0 (tf.contrib deleted)",
+        "tf.keras.initializers.GlorotUniform (uniform=False: GlorotNormal)",
+        "variance_scaling(factor=1, FAN_AVG); the normal variant was truncated"),
+    Era("tf.contrib.layers.xavier_initializer_conv2d", "tf_slim:xavier_initializer_conv2d",
+        "TF 2.0 (tf.contrib deleted)", "tf.keras.initializers.GlorotUniform"),
+    Era("tf.contrib.layers.variance_scaling_initializer", "tf_slim:variance_scaling_initializer",
+        "TF 2.0 (tf.contrib deleted)", "tf.keras.initializers.VarianceScaling / HeNormal",
+        "defaults factor=2.0, mode='FAN_IN', uniform=False: He initialisation (truncated normal)"),
+    Era("tf.contrib.layers.fully_connected", "tf_slim:fully_connected", "TF 2.0 (tf.contrib deleted)",
+        "tf.keras.layers.Dense", "activation_fn defaults to relu, unlike Dense"),
+    Era("tf.contrib.layers.conv2d", "tf_slim:conv2d", "TF 2.0 (tf.contrib deleted)", "tf.keras.layers.Conv2D",
+        "activation_fn defaults to relu; padding='SAME' by default"),
+    Era("tf.contrib.layers.conv2d_transpose", "tf_slim:conv2d_transpose", "TF 2.0 (tf.contrib deleted)",
+        "tf.keras.layers.Conv2DTranspose"),
+    Era("tf.contrib.layers.flatten", "tf_slim:flatten", "TF 2.0 (tf.contrib deleted)", "tf.keras.layers.Flatten"),
+    Era("tf.contrib.layers.layer_norm", "tf_slim:layer_norm", "TF 2.0 (tf.contrib deleted)",
+        "tf.keras.layers.LayerNormalization"),
+    Era("tf.contrib.layers.l1_regularizer", "tf_slim:l1_regularizer", "TF 2.0 (tf.contrib deleted)",
+        "tf.keras.regularizers.L1"),
+    Era("tf.contrib.layers.l2_regularizer", "tf_slim:l2_regularizer", "TF 2.0 (tf.contrib deleted)",
+        "tf.keras.regularizers.L2", "contrib's l2 was scale * sum(w**2) / 2; Keras L2 has no 1/2"),
+    Era("tf.contrib.slim", "tf_slim", "TF 2.0 (tf.contrib deleted)", "the tf_slim package (pip install tf_slim)"),
+    Era("tf.contrib.framework", "tf_slim", "TF 2.0 (tf.contrib deleted)", "tf_slim (arg_scope, get_variables ...)"),
+    Era("tf.contrib.rnn", f"{_V1}:nn.rnn_cell", "TF 2.0 (tf.contrib deleted)", "tf.keras.layers.LSTMCell / GRUCell",
+        "only the cells that moved to tf.nn.rnn_cell are served"),
+    Era("tf.contrib.distributions", None, "TF 2.0 (tf.contrib deleted)", "tensorflow_probability.distributions",
+        "not served: install tensorflow_probability and use tfp.distributions"),
+    Era("tf.contrib.gan", None, "TF 2.0 (tf.contrib deleted)", "tensorflow_gan (tfgan)",
+        "not served: install tensorflow_gan"),
+
+    # --- Keras 2 behaviour that Keras 3 / the Keras 2.11 optimizers changed -----------------------------------
+    Era("keras", "tf_keras", "TF 2.16 (`keras` became Keras 3)", "keras 3 (import keras)",
+        "a 2018 `import keras` script meant Keras 2: served by tf_keras"),
+    Era("tf.keras.optimizers.Adam", "tf_keras.optimizers.legacy:Adam", "Keras 2.11 (optimizer rewritten)",
+        "tf.keras.optimizers.Adam",
+        "the old OptimizerV2 could update any variables it was given; the 2.11 one only those it was built with"),
+    Era("tf.keras.optimizers.SGD", "tf_keras.optimizers.legacy:SGD", "Keras 2.11 (optimizer rewritten)",
+        "tf.keras.optimizers.SGD"),
+    Era("tf.keras.optimizers.RMSprop", "tf_keras.optimizers.legacy:RMSprop", "Keras 2.11 (optimizer rewritten)",
+        "tf.keras.optimizers.RMSprop"),
+    Era("tf.keras.datasets.mnist.load_data", "compat.input_data:load_keras_mnist",
+        "not removed (downloads mnist.npz)", "tf.keras.datasets.mnist.load_data",
+        "served offline: the Keras cache, else the IDX files from the compat mirror"),
+    Era("tf.keras.datasets.fashion_mnist.load_data", "compat.input_data:load_keras_fashion_mnist",
+        "not removed (downloads from the network)", "tf.keras.datasets.fashion_mnist.load_data",
+        "served offline from the compat mirror"),
+
+    # --- NumPy aliases removed in 1.24 and 2.0 ----------------------------------------------------------------
+    Era("np.float", "builtins:float", _NP124, "float (or np.float64)", "it was always Python's float"),
+    Era("np.int", "builtins:int", _NP124, "int (or np.int64)", "it was always Python's int"),
+    Era("np.bool", "builtins:bool", _NP124, "bool (or np.bool_)",
+        "NumPy 2.0 re-added np.bool as np.bool_; the era meant Python's bool"),
+    Era("np.object", "builtins:object", _NP124, "object"),
+    Era("np.str", "builtins:str", _NP124, "str"),
+    Era("np.long", "builtins:int", _NP124, "int", "NumPy 2.0 re-added np.long as the C long type"),
+    Era("np.unicode", "builtins:str", _NP124, "str"),
+    Era("np.complex", "builtins:complex", _NP124, "complex"),
+    Era("np.float_", "numpy:float64", _NP2, "np.float64"),
+    Era("np.complex_", "numpy:complex128", _NP2, "np.complex128"),
+    Era("np.string_", "numpy:bytes_", _NP2, "np.bytes_"),
+    Era("np.unicode_", "numpy:str_", _NP2, "np.str_"),
+    Era("np.bool8", "numpy:bool_", _NP2, "np.bool_"),
+    Era("np.int0", "numpy:intp", _NP2, "np.intp"),
+    Era("np.NaN", "numpy:nan", _NP2, "np.nan"),
+    Era("np.Inf", "numpy:inf", _NP2, "np.inf"),
+    Era("np.infty", "numpy:inf", _NP2, "np.inf"),
+    Era("np.NINF", "compat.shims:NINF", _NP2, "-np.inf"),
+    Era("np.PINF", "numpy:inf", _NP2, "np.inf"),
+    Era("np.product", "numpy:prod", _NP2, "np.prod"),
+    Era("np.cumproduct", "numpy:cumprod", _NP2, "np.cumprod"),
+    Era("np.alltrue", "numpy:all", _NP2, "np.all"),
+    Era("np.sometrue", "numpy:any", _NP2, "np.any"),
+    Era("np.round_", "numpy:round", _NP2, "np.round"),
+    Era("np.in1d", "numpy:isin", "NumPy 2.4 (deprecated in 2.0)", "np.isin", "isin keeps the input's shape; in1d flattened"),
+    Era("np.trapz", "numpy:trapezoid", "NumPy 2.4 (deprecated in 2.0)", "np.trapezoid"),
+    Era("np.mat", "numpy:asmatrix", _NP2, "np.asmatrix (better: plain arrays and @)"),
+    Era("np.asscalar", "compat.shims:asscalar", "NumPy 1.23 (deprecated in 1.16)", "a.item()"),
+    Era("np.asfarray", "compat.shims:asfarray", _NP2, "np.asarray(a, dtype=np.float64)"),
+    Era("np.msort", "compat.shims:msort", _NP2, "np.sort(a, axis=0)"),
+
+    # --- scipy.misc image functions (Pillow-backed) -----------------------------------------------------------
+    Era("scipy.misc", "compat.scipy_misc", "SciPy 1.3 (image functions; deprecated in 1.0)",
+        "imageio / PIL.Image", "served by compat.scipy_misc, faithful to SciPy 1.1 on top of Pillow"),
+    Era("scipy.misc.imread", "compat.scipy_misc:imread", _SCIPY13, "imageio.v3.imread"),
+    Era("scipy.misc.imsave", "compat.scipy_misc:imsave", _SCIPY13, "imageio.v3.imwrite",
+        "float arrays were bytescaled to 0..255 by their own min and max before saving"),
+    Era("scipy.misc.imresize", "compat.scipy_misc:imresize", _SCIPY13, "PIL.Image.resize / skimage.transform.resize",
+        "returned uint8 and bytescaled float input"),
+    Era("scipy.misc.toimage", "compat.scipy_misc:toimage", _SCIPY13, "PIL.Image.fromarray"),
+    Era("scipy.misc.bytescale", "compat.scipy_misc:bytescale", _SCIPY13, "explicit (x - lo) / (hi - lo) * 255"),
+    Era("scipy.misc.fromimage", "compat.scipy_misc:fromimage", _SCIPY13, "np.asarray(image)"),
+
+    # --- six.moves: Python 2/3 names, served from Python 3's own ------------------------------------------------
+    Era("six.moves", None, "Python 3 (six bridged Python 2 names)", "the Python 3 names directly"),
+    Era("six.moves.xrange", "builtins:range", "Python 3 (xrange became range)", "range"),
+    Era("six.moves.range", "builtins:range", "Python 3", "range"),
+    Era("six.moves.zip", "builtins:zip", "Python 3 (izip became zip)", "zip"),
+    Era("six.moves.map", "builtins:map", "Python 3 (imap became map)", "map"),
+    Era("six.moves.filter", "builtins:filter", "Python 3", "filter"),
+    Era("six.moves.input", "builtins:input", "Python 3 (raw_input became input)", "input"),
+    Era("six.moves.reduce", "functools:reduce", "Python 3 (reduce left the builtins)", "functools.reduce"),
+    Era("six.moves.cPickle", "pickle", "Python 3 (cPickle became pickle)", "pickle"),
+    Era("six.moves.urllib", "urllib", "Python 3 (urllib2 merged into urllib)", "urllib.request / urllib.parse"),
+    Era("six.moves.queue", "queue", "Python 3 (Queue became queue)", "queue"),
+)
+
+BY_NAME = {row.name: row for row in TABLE}
+if len(BY_NAME) != len(TABLE):  # a duplicate row would silently shadow another: refuse at import
+    raise RuntimeError("compat.table: duplicate era names in TABLE")
+
+# every proper prefix of a row name ("tf.contrib.layers" for "tf.contrib.layers.batch_norm"): such a name is a
+# namespace the runtime must intercept, even where no row names it.
+PREFIXES = frozenset(
+    ".".join(parts[:i]) for row in TABLE for parts in [row.name.split(".")] for i in range(1, len(parts))
+)
+
+
+def nearest_row(name):
+    """The row for ``name`` or, failing that, for its nearest dotted ancestor (None if no ancestor has a row)."""
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        row = BY_NAME.get(".".join(parts[:i]))
+        if row is not None:
+            return row
+    return None
