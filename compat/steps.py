@@ -126,9 +126,9 @@ class StepMonitor:
             if eager_step:
                 monitor.before_step()
             result = original(optimizer, grads_and_vars, *args, **kwargs)
-            for _, var in grads_and_vars:
-                monitor.variables.setdefault(_var_name(var), _shape(var))
-            if eager_step:
+            if eager_step:  # (graph mode lists the graph's trainable collection at the first step instead)
+                for _, var in grads_and_vars:
+                    monitor.variables.setdefault(_var_name(var), _shape(var))
                 monitor.after_step({})
             elif isinstance(result, (tf.Operation, tf.Tensor)) and not tf.executing_eagerly():
                 monitor._train_ops.setdefault(result.graph, set()).add(_op_name(result))

@@ -1,0 +1,149 @@
+"""The runner end to end, in subprocesses: an era-style GAN with a sibling ops.py, the script's own argv/exit
+status/tracebacks, --max-steps, --record, --seed, the TF2 era, and the failures a user meets."""
+import json
+import math
+from pathlib import Path
+
+from PIL import Image
+
+FIXTURE = Path(__file__).parent / "fixtures" / "era_gan" / "gan.py"
+
+
+def records(path):
+    return [json.loads(line) for line in Path(path).read_text().splitlines()]
+
+
+def test_era_gan_with_sibling_ops_trains_through_the_runner(compat_run, tmp_path):
+    result = compat_run("run", "--max-steps", "8", "--seed", "1", "--record", "rec.jsonl", FIXTURE, "samples")
+    assert result.returncode == 0, result.stderr
+    assert "step 0 d_loss" in result.stdout and "step 2 d_loss" in result.stdout
+    assert "stopped after 8 training steps (--max-steps 8)" in result.stderr
+    events = records(tmp_path / "rec.jsonl")
+    steps = [e for e in events if "step" in e]
+    assert [e["step"] for e in steps] == list(range(1, 9))
+    # D and G updates alternate, each step carrying the loss its Session.run fetched, named as in the script
+    assert [list(e["losses"]) for e in steps[:2]] == [["d_loss"], ["g_loss"]]
+    assert all(math.isfinite(v) for e in steps for v in e["losses"].values())
+    assert abs(steps[0]["losses"]["d_loss"] - 2 * math.log(2)) < 0.05  # an untrained D: log 2 per half
+    variables = dict(map(tuple, next(e["variables"] for e in events if "variables" in e)))
+    assert variables["generator/g_bn1/gamma:0"] == [32]  # contrib batch_norm with scale=True: TF1 names
+    assert variables["generator/g_fc2/kernel:0"] == [32, 16]  # tf.layers.dense inside a variable_scope
+    assert "generator/g_bn1/moving_mean:0" not in variables  # moving statistics are not trainable
+    assert events[-1]["end"]["status"] == "max-steps" and events[-1]["end"]["era"] == "tf1"
+    grid = Image.open(tmp_path / "samples" / "grid_000.png")
+    assert grid.size == (4, 64) and grid.mode == "L"  # scipy.misc.imsave of a (64, 4) float array
+    assert (tmp_path / "samples" / "model.ckpt-2.index").exists()
+
+
+def test_same_seed_same_trajectory_bitwise(compat_run, tmp_path):
+    runs = []
+    for name in ("a.jsonl", "b.jsonl"):
+        result = compat_run("run", "--max-steps", "6", "--seed", "7", "--deterministic", "--record", name, FIXTURE)
+        assert result.returncode == 0, result.stderr
+        runs.append([e["losses"] for e in records(tmp_path / name) if "step" in e])
+    assert runs[0] == runs[1]
+
+
+def test_script_sees_its_own_argv_file_cwd_and_real_library_modules(compat_run, tmp_path):
+    script = tmp_path / "probe.py"
+    script.write_text(
+        "import os, sys\n"
+        "import numpy as np\n"
+        "import matplotlib\n"
+        "import tensorflow as tf\n"
+        "print('argv', sys.argv[1:], os.path.basename(__file__), os.getcwd() == sys.argv[1], __name__)\n"
+        "print('numpy served', np is not sys.modules['numpy'], np.float is float)\n"
+        "print('tf served', tf is not sys.modules['tensorflow'], tf.placeholder is sys.modules['tensorflow'].compat.v1.placeholder)\n"
+        "print('library keeps real numpy', sys.modules['matplotlib'].colors.np is sys.modules['numpy'])\n"
+        "print('eager', tf.executing_eagerly())\n")
+    result = compat_run("run", "--era", "tf1", script, tmp_path, "--flag")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"argv ['{tmp_path}', '--flag'] probe.py True __main__"
+    assert lines[1:] == ["numpy served True True", "tf served True True", "library keeps real numpy True",
+                         "eager False"]
+
+
+def test_exit_status_and_traceback_are_the_scripts(compat_run, tmp_path):
+    script = tmp_path / "fails.py"
+    script.write_text("import sys\n\ndef f():\n    raise ValueError('boom')\n\nif sys.argv[1:]:\n    sys.exit(3)\nf()\n")
+    assert compat_run("run", script, "x").returncode == 3
+    result = compat_run("run", script)
+    assert result.returncode == 1
+    report = result.stderr[result.stderr.index("Traceback (most recent call last):"):]  # after TF's C++ log lines
+    assert report.splitlines()[1] == f'  File "{script}", line 8, in <module>'  # starts at the script's frame
+    assert f'File "{script}", line 4, in f' in report
+    assert "compat/" not in report and report.rstrip().endswith("ValueError: boom")
+
+
+def test_unknown_contrib_symbol_names_it_and_the_replacement(compat_run, tmp_path):
+    script = tmp_path / "contrib.py"
+    script.write_text("import tensorflow as tf\nd = tf.contrib.distributions.Normal(0., 1.)\n")
+    result = compat_run("run", script)
+    assert result.returncode == 1
+    assert "tf.contrib.distributions is not served" in result.stderr
+    assert "TF 2.0" in result.stderr and "tensorflow_probability" in result.stderr
+    script.write_text("from tensorflow.contrib import nonexistent\n")
+    result = compat_run("run", script)
+    assert result.returncode == 1 and "ModuleNotFoundError: tf.contrib.nonexistent has no mapping" in result.stderr
+
+
+def test_missing_script_is_reported(compat_run, tmp_path):
+    result = compat_run("run", tmp_path / "nope.py")
+    assert result.returncode == 2 and "nope.py" in result.stderr
+
+
+def test_tf2_keras_script_runs_eagerly_with_keras2_optimizer_steps_counted(compat_run, tmp_path):
+    script = tmp_path / "eager.py"
+    script.write_text(
+        "import numpy as np\n"
+        "import tensorflow as tf\n"
+        "print('eager', tf.executing_eagerly())\n"
+        "g = tf.keras.Sequential([tf.keras.layers.Dense(4, input_shape=(3,))])\n"
+        "d = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(4,))])\n"
+        "opt = tf.keras.optimizers.Adam(1e-3)  # one optimizer for two variable sets: Keras 2 allowed it\n"
+        "print(type(opt).__module__)\n"
+        "for step in range(100):\n"
+        "    x = np.random.normal(size=(8, 3)).astype('float32')\n"
+        "    with tf.GradientTape() as tape:\n"
+        "        g_loss = tf.reduce_mean(d(g(x)) ** 2)\n"
+        "    opt.apply_gradients(zip(tape.gradient(g_loss, g.trainable_variables), g.trainable_variables))\n"
+        "    with tf.GradientTape() as tape:\n"
+        "        d_loss = tf.reduce_mean(d(g(x)) ** 2)\n"
+        "    opt.apply_gradients(zip(tape.gradient(d_loss, d.trainable_variables), d.trainable_variables))\n")
+    result = compat_run("run", "--max-steps", "5", "--record", "rec.jsonl", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == ["eager True", "tf_keras.src.optimizers.legacy.adam"]
+    events = records(tmp_path / "rec.jsonl")
+    assert [list(e["losses"]) for e in events if "step" in e] == [["g_loss"], ["d_loss"], ["g_loss"], ["d_loss"],
+                                                                  ["g_loss"]]
+    assert events[-1]["end"]["era"] == "tf2"
+
+
+def test_compat_v1_import_line(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import compat.v1 as tf\n"
+            "x = tf.placeholder(tf.float32, [2])\n"
+            "y = tf.mul(x, 2.0)\n"
+            "print(tf.Session().run(y, {x: [1.0, 2.0]}).tolist())\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                            env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[2.0, 4.0]"
+
+
+def test_explain_lists_era_names_with_their_replacements(compat_run):
+    result = compat_run("explain", "--json", FIXTURE)
+    assert result.returncode == 0, result.stderr
+    items = {item["name"]: item for item in json.loads(result.stdout)}
+    assert items["tf.contrib.layers.batch_norm"]["modern"] == "tf.keras.layers.BatchNormalization"
+    assert items["tf.contrib.layers.batch_norm"]["lines"][0][0].endswith("ops.py")  # found in the sibling module
+    assert items["tf.concat"]["entry"] == "tf.concat" and items["np.float"]["removed"].startswith("NumPy 1.24")
+    assert items["six.moves.xrange"]["serves"] == "builtins:range"
+    assert items["scipy.misc.imsave"]["status"] == "era"
+    assert items["tf.placeholder"]["removed"].startswith("TF 2.0")
+    assert "tf.nn.relu" not in items  # still in TF 2: not an era name
+    text = compat_run("explain", FIXTURE).stdout
+    assert "tf.contrib.layers.batch_norm    [ops.py:" in text
