@@ -177,7 +177,7 @@ class StepMonitor:
     def _graph_losses(self, frame, fetches, values):
         losses = {}
         for fetch, value in zip(fetches, values):
-            if np.ndim(value) != 0 or not np.issubdtype(np.asarray(value).dtype, np.floating):
+            if not isinstance(value, (np.floating, float)):  # Session.run returns scalars as NumPy scalars
                 continue
             key = getattr(fetch, "name", str(fetch))
             if key not in self._names:

@@ -1,0 +1,6 @@
+"""reproductions — run every seed reproduction through the compat runner and compare it with recorded baselines.
+
+``catalog.py`` (one entry per reproduction) → ``execute.py`` (a run in its own subprocess and folder) →
+``baseline.py`` (record once, compare with a stated tolerance) → ``report.py`` (table, figures, index page).
+The command line is ``python -m reproductions`` (``__main__.py``).
+"""

@@ -1,0 +1,154 @@
+"""``python -m reproductions list | run NAME... | check [--all] [NAME...] | record NAME... | report``
+
+- ``list``    the reproductions and their baselines;
+- ``run``     run (smoke by default, ``--full`` for the script's full length) and show what was recorded;
+- ``check``   smoke-run and compare with the committed baselines; non-zero exit on any regression or error;
+- ``record``  smoke-run and (re)write the baselines — only when asked, atomically, never from a failed run;
+- ``report``  the table, figures and index page from the last check (``check --report`` does both).
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from reproductions import baseline, catalog, execute, report
+
+
+def _entries(names, everything):
+    if everything or not names:
+        return list(catalog.CATALOG)
+    unknown = [n for n in names if n not in catalog.BY_NAME]
+    if unknown:
+        raise SystemExit(f"unknown reproduction(s) {unknown}; `python -m reproductions list` shows the names")
+    return [catalog.BY_NAME[n] for n in names]
+
+
+def _results_path(out, name, dataset):
+    return Path(out) / "results" / f"{name}.{dataset}.json"
+
+
+def _say(message):
+    print(message, flush=True)
+
+
+def cmd_list(args):
+    for entry in catalog.CATALOG:
+        have = [d for d in catalog.DATASETS if baseline.path_for(entry.name, d).exists()]
+        _say(f"{entry.name:22} {entry.summary}\n{'':22} script {entry.script}; smoke {entry.smoke_steps} steps; "
+             f"baselines: {', '.join(have) or 'none'}")
+    return 0
+
+
+def cmd_run(args):
+    worst = 0
+    for entry in _entries(args.names, args.all):
+        result = execute.run(entry, args.dataset, args.out, mode="full" if args.full else "smoke")
+        result.save(_results_path(args.out, entry.name, args.dataset))
+        _say(f"{entry.name}: {result.status} after {result.steps} steps in {result.seconds:.1f} s"
+             + (f" — {result.message}" if result.message else "")
+             + "".join(f"\n  {s}: last {p[-1][1]:.4f} (step {p[-1][0]})" for s, p in result.losses.items()))
+        worst = max(worst, 0 if result.ok else 1)
+    return worst
+
+
+def check_one(entry, dataset, out):
+    """Smoke-run one reproduction and compare; returns (result, verdict)."""
+    result = execute.run(entry, dataset, out)
+    result.save(_results_path(out, entry.name, dataset))
+    if not result.ok:
+        return result, baseline.Verdict(entry.name, "ERROR", details=[f"{result.status}: {result.message}"])
+    try:
+        recorded = baseline.load(baseline.path_for(entry.name, dataset))
+    except baseline.BaselineError as error:
+        status = "NO BASELINE" if "no baseline" in str(error) else "ERROR"
+        return result, baseline.Verdict(entry.name, status, details=[str(error)])
+    return result, baseline.compare(result, recorded)
+
+
+def cmd_check(args):
+    rows = []
+    for entry in _entries(args.names, args.all):
+        _say(f"checking {entry.name} on {args.dataset} ...")
+        result, verdict = check_one(entry, args.dataset, args.out)
+        rows.append((result, verdict))
+        _say(f"  {verdict.status}" + "".join(f"\n  {line}" for line in verdict.details))
+    _say("\n" + report.table(rows))
+    if args.report:
+        write_report(rows, args.out)
+    return 0 if all(v.ok for _, v in rows) else 1
+
+
+def cmd_record(args):
+    if not (args.names or args.all):
+        raise SystemExit("record rewrites baselines: name the reproductions, or pass --all")
+    failed = 0
+    for entry in _entries(args.names, args.all):
+        result = execute.run(entry, args.dataset, args.out)
+        target = baseline.path_for(entry.name, args.dataset)
+        if not result.ok:  # never replace a good baseline with a broken run
+            _say(f"{entry.name}: NOT recorded — {result.status}: {result.message}; {target} left as it was")
+            failed = 1
+            continue
+        baseline.write(baseline.from_result(result), target)
+        _say(f"{entry.name}: recorded {result.steps} steps, {len(result.losses)} loss series -> {target}")
+    return failed
+
+
+def write_report(rows, out):
+    folder = Path(out) / "report"
+    figures = []
+    for result, _ in rows:
+        try:
+            recorded = baseline.load(baseline.path_for(result.name, result.dataset))
+        except baseline.BaselineError:
+            recorded = None
+        path = folder / f"{result.name}.{result.dataset}.png"
+        report.figure(result, recorded, path)
+        figures.append(str(path))
+    report.index(rows, figures, folder / "index.html")
+    _say(f"report: {folder / 'index.html'} ({len(figures)} figures)")
+
+
+def cmd_report(args):
+    rows = []
+    for entry in _entries(args.names, True):
+        path = _results_path(args.out, entry.name, args.dataset)
+        if not path.exists():
+            continue
+        result = execute.RunResult.load(path)
+        try:
+            verdict = baseline.compare(result, baseline.load(baseline.path_for(entry.name, args.dataset))) \
+                if result.ok else baseline.Verdict(entry.name, "ERROR", details=[result.message])
+        except baseline.BaselineError as error:
+            verdict = baseline.Verdict(entry.name, "NO BASELINE", details=[str(error)])
+        rows.append((result, verdict))
+    if not rows:
+        _say(f"no results under {Path(args.out) / 'results'}: run `python -m reproductions check --all` first")
+        return 1
+    _say(report.table(rows))
+    write_report(rows, args.out)
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m reproductions", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default="out", help="folder for runs, results and the report (default: out)")
+    parser.add_argument("--dataset", default="fashion-mnist", choices=catalog.DATASETS,
+                        help="fashion-mnist (offline, default) or mnist (needs its files)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list").set_defaults(func=cmd_list)
+    for name, func in (("run", cmd_run), ("check", cmd_check), ("record", cmd_record), ("report", cmd_report)):
+        sub = commands.add_parser(name)
+        sub.add_argument("names", nargs="*")
+        sub.add_argument("--all", action="store_true")
+        if name == "run":
+            sub.add_argument("--full", action="store_true", help="the script's full length instead of a smoke run")
+        if name == "check":
+            sub.add_argument("--report", action="store_true", help="also write the report")
+        sub.set_defaults(func=func)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

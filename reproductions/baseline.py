@@ -1,0 +1,222 @@
+"""Baselines: record once, compare with a stated tolerance, regenerate only when asked.
+
+A baseline is a human-diffable JSON file, ``baselines/<reproduction>.<dataset>.json``: the environment it was
+recorded in, the run's parameters, the output shapes, every trainable variable's name and shape, and each loss
+series as one ``[step, value]`` pair per line.
+
+Comparison (``compare``):
+
+- shapes and variable names/shapes: exact;
+- losses, per series and step: **identical** when the environment matches the baseline's (same TensorFlow, NumPy,
+  Python, CPU model and instruction-set flags: a deterministic run must then repeat bit for bit), otherwise within the
+  **envelope** ``|got - want| <= ATOL + RTOL * |want|``. The envelope was measured, not guessed: running the same
+  smoke checks with different intra-op thread counts (which changes the order of float32 reductions, as another CPU
+  or TensorFlow build does) moves losses by at most ~1e-6 in the first steps and, over a 20-step smoke run, stays
+  below 1e-4 relative; RTOL = 1e-3 leaves an order of magnitude of headroom while a real change of behaviour (a
+  shim's default, a different initialiser, data order) moves losses by 1e-2 or more from the first step on.
+- a NaN or infinite loss is always a failure, reported with its step.
+
+The verdict names the reproduction, the series, the first step outside tolerance and the largest deviation.
+"""
+import json
+import math
+import os
+import platform
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BASELINES = Path(__file__).resolve().parent / "baselines"
+RTOL, ATOL = 1e-3, 1e-5
+FORMAT = 1
+
+
+class BaselineError(Exception):
+    """A baseline file that is missing, unreadable or malformed; the message names the file and the fix."""
+
+
+def environment():
+    """What decides whether two runs must agree bit for bit."""
+    import numpy
+    import tensorflow
+
+    return {
+        "tensorflow": tensorflow.__version__,
+        "numpy": numpy.__version__,
+        "python": platform.python_version(),
+        "platform": f"{platform.system()}-{platform.machine()}",
+        "cpu": _cpu_model(),
+    }
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def path_for(name, dataset):
+    return BASELINES / f"{name}.{dataset}.json"
+
+
+def dumps(baseline):
+    """JSON with one loss step per line, so a diff shows which steps moved."""
+    head = {k: v for k, v in baseline.items() if k not in ("losses", "variables")}
+    lines = ["{"]
+    for key, value in head.items():
+        lines.append(f" {json.dumps(key)}: {json.dumps(value)},")
+    lines.append(' "variables": [')
+    lines.append(",\n".join(f"  {json.dumps(v)}" for v in baseline["variables"]))
+    lines.append(" ],")
+    lines.append(' "losses": {')
+    series = []
+    for name, points in baseline["losses"].items():
+        body = ",\n".join(f"   [{step}, {json.dumps(value)}]" for step, value in points)
+        series.append(f"  {json.dumps(name)}: [\n{body}\n  ]")
+    lines.append(",\n".join(series))
+    lines.append(" }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def write(baseline, path):
+    """Write atomically: a crash mid-write leaves the previous baseline intact."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = dumps(baseline)
+    json.loads(text)  # never write what could not be read back
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def load(path):
+    path = Path(path)
+    if not path.exists():
+        raise BaselineError(f"no baseline {path}: record one with `python -m reproductions record NAME`")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BaselineError(f"corrupt baseline {path}: {error}; restore it from git "
+                            f"(git checkout -- {path.name}) or re-record it") from None
+    missing = [k for k in ("format", "environment", "losses", "variables", "shapes", "steps") if k not in data]
+    if missing or data.get("format") != FORMAT:
+        raise BaselineError(f"malformed baseline {path}: missing {missing or 'a supported format'}; re-record it")
+    return data
+
+
+def from_result(result):
+    """The baseline a successful run would record."""
+    return {
+        "format": FORMAT,
+        "reproduction": result.name,
+        "dataset": result.dataset,
+        "seed": result.seed,
+        "steps": result.steps,
+        "environment": environment(),
+        "shapes": result.shapes,
+        "variables": result.variables,
+        "losses": result.losses,
+    }
+
+
+@dataclass
+class SeriesDiff:
+    series: str
+    first_step: int = None  # first step outside tolerance
+    worst_step: int = None
+    worst: float = 0.0  # largest absolute deviation
+    problem: str = ""  # non-numeric problems: missing series, other steps, NaN
+
+
+@dataclass
+class Verdict:
+    name: str
+    status: str  # "pass", "FAIL", "ERROR", "NO BASELINE"
+    mode: str = ""  # "identical" or "envelope"
+    details: list = field(default_factory=list)  # human-readable lines
+    diffs: list = field(default_factory=list)  # SeriesDiff per loss series that failed
+
+    @property
+    def ok(self):
+        return self.status == "pass"
+
+
+def compare(result, baseline):
+    """Verdict for one run against its baseline (see the module docstring for the rules)."""
+    same_env = baseline["environment"] == environment()
+    mode = "identical" if same_env else "envelope"
+    verdict = Verdict(result.name, "pass", mode)
+    if result.steps != baseline["steps"]:
+        verdict.details.append(f"ran {result.steps} steps, baseline has {baseline['steps']}")
+    for label, want in baseline["shapes"].items():
+        got = result.shapes.get(label)
+        if got != want:
+            verdict.details.append(f"shape of {label}: {got} != baseline {want}")
+    got_vars, want_vars = [tuple(map(_tuple, v)) for v in result.variables], \
+        [tuple(map(_tuple, v)) for v in baseline["variables"]]
+    if got_vars != want_vars:
+        extra = sorted(set(got_vars) - set(want_vars))[:3]
+        gone = sorted(set(want_vars) - set(got_vars))[:3]
+        verdict.details.append(f"trainable variables differ: new {extra or '-'}, missing {gone or '-'}"
+                               + ("" if extra or gone else " (order)"))
+    for series in sorted(set(result.losses) | set(baseline["losses"])):
+        diff = _compare_series(series, result.losses.get(series), baseline["losses"].get(series), same_env)
+        if diff is not None:
+            verdict.diffs.append(diff)
+    for diff in verdict.diffs:
+        if diff.problem:
+            verdict.details.append(f"{diff.series}: {diff.problem}")
+        else:
+            verdict.details.append(f"{diff.series}: left the baseline at step {diff.first_step}; largest deviation "
+                                   f"{diff.worst:.3g} at step {diff.worst_step} ({mode})")
+    nan = _first_nonfinite(result.losses)
+    if nan:
+        verdict.details.insert(0, f"non-finite loss {nan[0]} = {nan[2]} at step {nan[1]}")
+    if verdict.details:
+        verdict.status = "FAIL"
+    return verdict
+
+
+def _tuple(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _first_nonfinite(losses):
+    hits = [(step, series, value) for series, points in losses.items() for step, value in points
+            if not math.isfinite(float(value))]
+    if hits:
+        step, series, value = min(hits)
+        return series, step, value
+    return None
+
+
+def _compare_series(series, got, want, identical):
+    if got is None:
+        return SeriesDiff(series, problem="series missing from this run")
+    if want is None:
+        return SeriesDiff(series, problem="series not in the baseline")
+    if [s for s, _ in got] != [s for s, _ in want]:
+        return SeriesDiff(series, problem=f"recorded at other steps ({len(got)} vs baseline {len(want)} points)")
+    diff = SeriesDiff(series)
+    for (step, a), (_, b) in zip(got, want):
+        a, b = float(a), float(b)
+        if math.isnan(a) and math.isnan(b):
+            continue
+        deviation = abs(a - b) if math.isfinite(a) and math.isfinite(b) else math.inf
+        bad = a != b if identical else not deviation <= ATOL + RTOL * abs(b)
+        if bad and diff.first_step is None:
+            diff.first_step = step
+        if deviation > diff.worst or (bad and diff.worst_step is None):
+            diff.worst, diff.worst_step = deviation, step
+    return diff if diff.first_step is not None else None

@@ -1,0 +1,82 @@
+"""The reproductions: one small declarative entry each. Everything else in the harness reads these.
+
+An entry says which legacy script reproduces which seed article, how to run it (its own command-line flags, the
+dataset, the seed), how long a smoke check and a full run are, and what to record beyond the losses: the shapes of
+the generator's and discriminator's outputs (expressions evaluated in the script's globals at the end) and where the
+script leaves its sample grids.
+"""
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    name: str
+    article: str  # seed file in ../shared/seeds/
+    script: str  # relative to the repository root
+    summary: str
+    args: tuple = ()  # the script's own flags; "{dataset}" is replaced by the dataset's name
+    seed: int = 1
+    smoke_steps: int = 20  # training updates (see compat.steps) for `check`
+    full_steps: int = None  # None: the script's own length
+    shapes: dict = field(default_factory=dict)  # label -> expression in the script's globals
+    samples: str = "**/*.png"  # glob (relative to the working directory) of the sample grids it writes
+    idx_dir: str = None  # where the script reads the four IDX .gz files itself ("{dataset}" substituted)
+    timeout: int = 600  # seconds a smoke run may take before it counts as hung
+
+    @property
+    def script_path(self):
+        return REPO / self.script
+
+
+CATALOG = (
+    Reproduction(
+        name="000_infogan_gan",
+        article="000_84f148a30d6ae56a.txt",
+        script="legacy/000_infogan_gan/main.py",
+        summary="infoGAN-architecture GAN with a minibatch-discrimination layer, TF1 graph mode",
+        args=("--dataset", "{dataset}", "--epoch", "20", "--batch_size", "64"),
+        smoke_steps=10,
+        shapes={"generator": "gan.fake_images", "discriminator": "gan.D_real_logits"},
+        samples="results/**/*.png",
+        idx_dir="data/{dataset}",
+    ),
+    Reproduction(
+        name="001_dcgan_generator",
+        article="001_821289774612090b.txt",
+        script="legacy/001_dcgan_generator/dcgan_generator.py",
+        summary="generative-compression dcgan_generator (tf.layers) trained on digit pairs, TF1 graph mode",
+        smoke_steps=10,
+        shapes={"generator": "G_sample", "discriminator": "D_logit_real"},
+    ),
+    Reproduction(
+        name="002_cgan_maxout",
+        article="002_0af7dfb03414b235.txt",
+        script="legacy/002_cgan_maxout/cgan.py",
+        summary="conditional GAN with Maxout discriminator layers, TF 2.0 Keras",
+        smoke_steps=10,
+        shapes={"generator": "generator", "discriminator": "discriminator"},
+    ),
+    Reproduction(
+        name="003_dcgan_keras",
+        article="003_998e8e36ec37d730.txt",
+        script="legacy/003_dcgan_keras/dcgan.py",
+        summary="DCGAN with one shared Adam and half batches, TF 2.3 Keras eager",
+        smoke_steps=10,
+        shapes={"generator": "m.g", "discriminator": "m.d"},
+    ),
+    Reproduction(
+        name="004_vanilla_gan",
+        article="004_36c9ff13e77112bc.txt",
+        script="legacy/004_vanilla_gan/vanilla_gan.py",
+        summary="vanilla GAN, 784-128-1 / 100-128-784, TF1 placeholders (as published, two marked fixes)",
+        smoke_steps=20,
+        shapes={"generator": "G_sample", "discriminator": "D_logit_real"},
+        samples="out/*.png",
+    ),
+)
+
+BY_NAME = {entry.name: entry for entry in CATALOG}
+DATASETS = ("fashion-mnist", "mnist")

@@ -1,0 +1,158 @@
+"""Run one reproduction through the compat runner, in its own subprocess and working directory, and collect what it
+recorded: every step's losses, the trainable variables, the output shapes, its newest sample grid.
+
+Working directories live under ``OUT/runs/<dataset>/<reproduction>/<mode>/`` (two levels below a per-dataset
+folder, so a script's ``../../MNIST_data`` stays inside OUT and apart per dataset). A smoke run starts from an empty
+folder; a full run keeps its folder, so a script that checkpoints can resume.
+"""
+import json
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reproductions.catalog import REPO
+
+IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+
+
+@dataclass
+class RunResult:
+    name: str
+    dataset: str
+    seed: int
+    mode: str
+    status: str = "ok"  # "ok", "error", "timeout", "no data"
+    message: str = ""
+    steps: int = 0
+    losses: dict = field(default_factory=dict)  # series -> [[step, value], ...]
+    variables: list = field(default_factory=list)  # [[name, shape], ...]
+    shapes: dict = field(default_factory=dict)
+    samples: str = None  # newest sample grid written by the script
+    seconds: float = 0.0
+    workdir: str = ""
+    log: str = ""
+
+    @property
+    def ok(self):
+        return self.status == "ok"
+
+    def first_nonfinite(self):
+        hits = [(step, series, value) for series, points in self.losses.items() for step, value in points
+                if not math.isfinite(float(value))]
+        return min(hits) if hits else None
+
+    def save(self, path):
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.__dict__, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path):
+        return cls(**json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def prepare_idx(dataset, target, out):
+    """The four IDX files of ``dataset`` in ``target`` (links to one verified copy under OUT), for scripts that read
+    them from a folder of their own (like the upstream collection of seed 000)."""
+    from compat import dataset_files, input_data
+
+    store = Path(out) / "runs" / dataset / "idx"
+    url = input_data._SOURCE_URL_FOR[dataset]
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    for name in IDX_FILES:
+        source = Path(dataset_files.maybe_download(name, str(store), url, dataset=dataset))
+        link = target / name
+        if not link.exists():
+            link.symlink_to(source.resolve())
+
+
+def parse_record(path, result):
+    """Fill ``result`` from the runner's JSON-lines record (see compat.steps)."""
+    if not Path(path).exists():
+        return
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:  # a run killed mid-line: keep what was complete
+            continue
+        if "step" in event:
+            for series, value in event["losses"].items():
+                result.losses.setdefault(series, []).append([event["step"], float(value)])
+            result.steps = event["step"]
+        elif "variables" in event:
+            result.variables = event["variables"]
+        elif "shapes" in event:
+            result.shapes = event["shapes"]
+
+
+def run(entry, dataset, out, mode="smoke", timeout=None, env=None):
+    """Run ``entry`` on ``dataset``; never raises for the script's own failures (they become the result's status)."""
+    out = Path(out).resolve()
+    workdir = out / "runs" / dataset / entry.name / mode
+    if mode == "smoke" and workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    result = RunResult(entry.name, dataset, entry.seed, mode, workdir=str(workdir), log=str(workdir / "run.log"))
+    started = time.perf_counter()
+    if entry.idx_dir:
+        try:
+            prepare_idx(dataset, workdir / entry.idx_dir.format(dataset=dataset), out)
+        except OSError as error:  # DatasetUnavailableError and plain I/O failures
+            result.status, result.message = "no data", str(error)
+            return result
+    record = workdir / "record.jsonl"
+    steps = entry.smoke_steps if mode == "smoke" else entry.full_steps
+    command = [sys.executable, "-m", "compat", "run", "--seed", str(entry.seed), "--deterministic",
+               "--dataset", dataset, "--record", str(record)]
+    if steps:
+        command += ["--max-steps", str(steps)]
+    for label, expression in entry.shapes.items():
+        command += ["--record-shape", f"{label}={expression}"]
+    command += [str(entry.script_path), *(a.format(dataset=dataset) for a in entry.args)]
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+                   "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    with open(result.log, "w", encoding="utf-8") as log:
+        log.write("$ " + " ".join(command) + "\n")
+        log.flush()
+        process = subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, env=environment,
+                                   start_new_session=True)
+        try:
+            code = process.wait(timeout=timeout or entry.timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the whole group: TF may have spawned helpers
+            process.wait()
+            code = None
+    result.seconds = round(time.perf_counter() - started, 2)
+    parse_record(record, result)
+    if code is None:
+        result.status = "timeout"
+        result.message = f"no exit after {timeout or entry.timeout} s (hung?); last recorded step {result.steps}"
+    elif code != 0:
+        result.status = "error"
+        result.message = f"exit status {code}: {_last_error_line(result.log)} (log: {result.log})"
+    nonfinite = result.first_nonfinite()
+    if nonfinite and result.ok:
+        step, series, value = nonfinite
+        result.status, result.message = "error", f"non-finite loss {series} = {value} at step {step}"
+    grids = sorted(workdir.glob(entry.samples), key=lambda p: (p.stat().st_mtime, p.name))
+    result.samples = str(grids[-1]) if grids else None
+    return result
+
+
+def _last_error_line(log):
+    lines = [line.strip() for line in Path(log).read_text(encoding="utf-8", errors="replace").splitlines()
+             if line.strip()]
+    for line in reversed(lines):
+        if not line.startswith(("WARNING", "I0000", "E0000", "W0000")):
+            return line
+    return "no output"
