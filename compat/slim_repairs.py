@@ -2,13 +2,14 @@
 and ``tf.contrib.layers`` from TensorFlow 1.15) import and run on TF 2.21.
 
 tf_slim 1.1.0 was released when TensorFlow still exposed a set of private
-names, and it reaches into them directly (``from tensorflow.python... import``).
+names, and it reaches into them directly
+(``from tensorflow.python... import``).
 Later TensorFlow releases split several big private modules into smaller
-ones and dropped the old names, so on TF 2.21 tf_slim fails -- some failures
-at import, most only when a particular layer is first called
-(``slim.batch_norm`` dies with ``No module named 'tf_keras.legacy_tf_layers'``,
-``slim.dropout(is_training=<tensor>)`` with ``module ... control_flow_ops has
-no attribute 'cond'``).
+ones and dropped the old names.  ``import tf_slim`` still succeeds on TF 2.21,
+but the layers fail when first called: ``slim.batch_norm(x)`` dies with
+``No module named 'tf_keras.legacy_tf_layers'``, and
+``slim.batch_norm(x, updates_collections=None)`` with ``module
+'tensorflow.python.framework.ops' has no attribute 'Tensor'``.
 
 Each repair below puts ONE missing name back, pointing it at the object that
 TF 2.21 itself still uses under its new name (an alias, never a
@@ -22,21 +23,23 @@ Use::
     slim_repairs.apply()        # before (or after) `import tf_slim`
     import tf_slim as slim
 
-``apply()`` is idempotent and cheap (it imports only modules that
-``import tensorflow`` and tf_slim load anyway).  ``REPAIRS`` lists every repair
+``apply()`` is idempotent and cheap (about 20 ms after ``import tensorflow``:
+it imports TF's own modules and tf_keras's legacy layer modules, which the
+first ``slim.batch_norm`` call loads anyway).  ``REPAIRS`` lists every repair
 with its current state, for tests and for the ``explain`` tool.
 
 How the list was found: every ``module.attribute`` that tf_slim's non-test
 sources read from a ``tensorflow.python`` module was resolved against TF 2.21
 (a static sweep), and then batch_norm / conv2d / fully_connected / dropout /
 layer_norm / the initializers / arg_scope / model_analyzer / slim.learning
-were exercised in graph mode.  Names that tf_slim only uses from code paths
-this project never runs (queues, tfexample_decoder) are repaired too, because
-the repair is the same one-line alias.
+were exercised in graph mode.  Names used only by tf_slim's data, metrics
+and metric-learning modules are repaired too: each is the same one-line
+alias, and tests/test_slim_repairs.py exercises every one.
 """
 
 import dataclasses
 import importlib
+import importlib.util
 import pkgutil
 import sys
 from typing import Callable, List, Tuple
@@ -102,21 +105,25 @@ def _alias_package(old_name, new_name):
     """
     if _module_is_importable(old_name):
         return INSTALLED if old_name in _INSTALLED_BY_US else NOT_NEEDED
-    package = importlib.import_module(new_name)
     parent_name, _, leaf = old_name.rpartition(".")
-    sys.modules[old_name] = package
+    parent = importlib.import_module(parent_name)
+    package = importlib.import_module(new_name)
+    # Import everything first, so a failing import leaves nothing half-aliased.
+    aliases = {old_name: package}
     for info in pkgutil.iter_modules(package.__path__):
-        sys.modules[old_name + "." + info.name] = importlib.import_module(
+        aliases[old_name + "." + info.name] = importlib.import_module(
             new_name + "." + info.name)
-    setattr(importlib.import_module(parent_name), leaf, package)
+    sys.modules.update(aliases)
+    setattr(parent, leaf, package)
     _INSTALLED_BY_US.add(old_name)
     return INSTALLED
 
 
 # --- the repairs -----------------------------------------------------------
-# Each docstring says what TF removed, when, and what the repair does.  Where
-# the first release without the name is not pinned down exactly, the
-# docstring says so rather than guess.
+# Each docstring says what TF removed, when, and what the repair does.  "When"
+# is the earliest release a public report pins down, with the report named;
+# where none does, the docstring says only that the name is gone in TF 2.21
+# (which tests/test_slim_repairs.py checks on a fresh interpreter).
 
 
 def repair_legacy_tf_layers():
@@ -124,9 +131,9 @@ def repair_legacy_tf_layers():
 
     What broke: ``tensorflow/python/layers/normalization.py`` (the module
     behind tf_slim's ``normalization_layers.BatchNormalization``) lazily
-    imports ``tf_keras.legacy_tf_layers.normalization``.  Keras 2.13 moved its
-    private code under ``keras/src`` (and tf_keras, the TF 2.16+ home of
-    Keras 2, kept that layout), so the package is only
+    imports ``tf_keras.legacy_tf_layers.normalization``.  From Keras 2.13 on
+    the private code lives under ``keras/src`` (and tf_keras, the TF 2.16+
+    home of Keras 2, kept that layout), so the package is only
     ``tf_keras.src.legacy_tf_layers`` and the first ``slim.batch_norm`` call
     that builds the layer class raises ``ModuleNotFoundError: No module named
     'tf_keras.legacy_tf_layers'`` (reported for keras 2.13-2.15 in
@@ -142,13 +149,14 @@ def repair_legacy_tf_layers():
 
 
 def repair_ops_tensor():
-    """``tensorflow.python.framework.ops.Tensor`` -> ``framework.tensor.Tensor``.
+    """``framework.ops.Tensor`` -> ``framework.tensor.Tensor``.
 
-    What broke: TF 2.13 moved the graph ``Tensor`` class to
-    ``tensorflow/python/framework/tensor.py``; the ``ops.Tensor`` alias was
-    later dropped and is absent in TF 2.21.  tf_slim uses it in ``isinstance``
-    checks -- ``layers.utils.constant_value`` (so every layer taking an
-    ``is_training`` argument), ``layers.optimizers``, ``learning``.
+    What broke: TF 2.x moved the graph ``Tensor`` class out of ``ops.py``
+    into ``tensorflow/python/framework/tensor.py``; the ``ops.Tensor`` name
+    is gone in TF 2.21.  tf_slim uses it in ``isinstance`` checks --
+    ``layers.utils.constant_value`` (called by batch_norm's fused and
+    inline implementations for every ``is_training`` value),
+    ``layers.optimizers``, ``learning``.
 
     Repair: ``ops.Tensor = tensor.Tensor`` (the class ``tf.Tensor`` is).
     """
@@ -161,10 +169,11 @@ def repair_ops_indexed_slices():
 
     What broke: ``IndexedSlices`` moved to
     ``tensorflow/python/framework/indexed_slices.py`` during TF 2.x and the
-    ``ops`` alias is absent in TF 2.21.  tf_slim's gradient helpers
-    (``learning.clip_gradient_norms``, ``learning.multiply_gradients``,
-    ``training.add_gradients_summaries``, ``layers.optimizers``) test for it
-    to handle sparse gradients from embeddings.
+    ``ops`` name is gone in TF 2.21.  tf_slim's gradient helpers
+    (``clip_gradient_norms``, ``multiply_gradients`` and
+    ``add_gradients_summaries`` in ``learning`` and ``training``, and
+    ``layers.optimizers``) test for it to handle sparse gradients from
+    embeddings.
 
     Repair: ``ops.IndexedSlices = indexed_slices.IndexedSlices`` (the class
     ``tf.IndexedSlices`` is).
@@ -177,11 +186,13 @@ def repair_ops_indexed_slices():
 def repair_control_flow_cond():
     """``control_flow_ops.cond`` -> ``tensorflow.python.ops.cond.cond``.
 
-    What broke: TF 2.13 split ``control_flow_ops.py`` and moved ``cond`` to
-    ``tensorflow/python/ops/cond.py``; ``control_flow_ops.cond`` is absent in
-    TF 2.21.  tf_slim's ``layers.utils.smart_cond`` calls it whenever a
-    predicate is not a Python constant, i.e. for ``batch_norm`` / ``dropout``
-    with ``is_training`` given as a placeholder tensor.
+    What broke: TF split ``control_flow_ops.py`` into smaller modules and
+    moved ``cond`` to ``tensorflow/python/ops/cond.py``;
+    ``control_flow_ops.cond`` is missing from TF 2.14 on (rwth-i6/returnn#1459)
+    and in TF 2.21.  tf_slim's ``layers.utils.smart_cond`` calls it whenever
+    a predicate is not a Python constant: ``batch_norm`` with
+    ``is_training`` given as a placeholder tensor and non-default
+    ``updates_collections`` or ``zero_debias_moving_mean``.
 
     Repair: ``control_flow_ops.cond = cond.cond`` -- the TF1 ``cond``
     (``tf.compat.v1.cond``), same signature as the one tf_slim was written
@@ -194,9 +205,9 @@ def repair_control_flow_cond():
 def repair_control_flow_case():
     """``control_flow_ops.case`` -> ``control_flow_case.case``.
 
-    What broke: moved to ``tensorflow/python/ops/control_flow_case.py`` in the
-    same split; absent by TF 2.15 (tensorflow/tensorflow#63515, raised from
-    tf_slim's ``tfexample_decoder.Image``) and in TF 2.21.
+    What broke: moved to ``tensorflow/python/ops/control_flow_case.py`` in
+    the same split; missing in TF 2.15 (tensorflow/tensorflow#63515, raised
+    from tf_slim's ``tfexample_decoder.Image``) and in TF 2.21.
 
     Repair: ``control_flow_ops.case = control_flow_case.case``
     (``tf.compat.v1.case``).
@@ -209,8 +220,7 @@ def repair_control_flow_while_loop():
     """``control_flow_ops.while_loop`` -> ``while_loop.while_loop``.
 
     What broke: moved to ``tensorflow/python/ops/while_loop.py`` in the same
-    split; absent in TF 2.21.  tf_slim uses it in
-    ``losses.metric_learning``.
+    split; gone in TF 2.21.  tf_slim uses it in ``losses.metric_learning``.
 
     Repair: ``control_flow_ops.while_loop = while_loop.while_loop``
     (``tf.compat.v1.while_loop``).
@@ -224,7 +234,7 @@ def repair_control_flow_assert():
     """``control_flow_ops.Assert`` -> ``control_flow_assert.Assert``.
 
     What broke: moved to ``tensorflow/python/ops/control_flow_assert.py`` in
-    the same split; absent in TF 2.21.  tf_slim uses it in
+    the same split; gone in TF 2.21.  tf_slim uses it in
     ``metrics.histogram_ops`` (the AUC-by-histogram metric).
 
     Repair: ``control_flow_ops.Assert = control_flow_assert.Assert``
@@ -238,11 +248,13 @@ def repair_control_flow_assert():
 def repair_array_ops_stack():
     """``array_ops.stack`` -> ``array_ops_stack.stack``.
 
-    What broke: TF 2.13 moved ``stack`` / ``unstack`` (and ``parallel_stack``)
-    to ``tensorflow/python/ops/array_ops_stack.py``; ``array_ops.stack`` is
-    absent in TF 2.21.  tf_slim calls it in ``conv2d_transpose`` (output
-    shape), ``layers.spatial_softmax``, the streaming metrics and
-    ``tfexample_decoder``.
+    What broke: TF moved ``stack`` / ``unstack`` (and ``parallel_stack``) to
+    ``tensorflow/python/ops/array_ops_stack.py``; they are missing from
+    ``array_ops`` from TF 2.13 on (google/qkeras#133) and in TF 2.21.
+    tf_slim calls ``stack`` in ``legacy_fully_connected``
+    (inputs of rank > 2), the streaming metrics (``streaming_concat``,
+    ``streaming_curve_points``, the confusion-matrix-at-thresholds helper)
+    and ``tfexample_decoder``.
 
     Repair: ``array_ops.stack = array_ops_stack.stack`` (``tf.stack``).
     """
@@ -253,9 +265,9 @@ def repair_array_ops_stack():
 def repair_array_ops_unstack():
     """``array_ops.unstack`` -> ``array_ops_stack.unstack``.
 
-    What broke: moved with ``stack`` (see repair_array_ops_stack); absent in
-    TF 2.21.  tf_slim calls it in ``layers.convolution2d_in_plane``-style
-    helpers of ``layers.py``.
+    What broke: moved with ``stack`` (see repair_array_ops_stack), from
+    TF 2.13 on.  tf_slim calls it in ``legacy_fully_connected`` to rebuild the
+    output shape of inputs of rank > 2.
 
     Repair: ``array_ops.unstack = array_ops_stack.unstack`` (``tf.unstack``).
     """
@@ -266,12 +278,12 @@ def repair_array_ops_unstack():
 def repair_variable_scope_variable():
     """``variable_scope.variable`` -> ``variable_v1.VariableV1``.
 
-    What broke: TF 1.15's ``variable_scope.variable(initial_value, trainable,
-    collections, validate_shape, caching_device, name, dtype, constraint,
-    use_resource, ...)`` built a TF1 variable through the variable-creator
-    stack -- what ``tf.compat.v1.Variable(...)`` does.  TF 2.13 moved the TF1
+    What broke: TF 1.15's ``variable_scope.variable(...)`` took the keyword
+    arguments of ``tf.compat.v1.Variable`` (plus ``use_resource``) and built
+    a TF1 variable through the variable-creator stack -- what
+    ``tf.compat.v1.Variable(...)`` does.  TF 2.x moved the TF1
     variable class to ``tensorflow/python/ops/variable_v1.py`` and the
-    ``variable_scope.variable`` helper is absent in TF 2.21.  tf_slim's
+    ``variable_scope.variable`` helper is gone in TF 2.21.  tf_slim's
     ``local_variable`` / ``global_variable`` (used by its streaming metrics)
     call it.
 

@@ -1,0 +1,150 @@
+"""The harness: baseline comparison rules on synthetic trajectories, atomic recording, and real runs of small
+fixture scripts through the whole pipeline (record → identical check → perturbed shim fails at the right step;
+crash, hang and NaN reported while nothing recorded is lost)."""
+import json
+import math
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reproductions import baseline, catalog, execute
+from reproductions.__main__ import check_one
+
+FIXTURES = "tests/fixtures"
+
+
+def result(losses, steps=None, variables=(("w:0", [2]),), shapes=None):
+    r = execute.RunResult("demo", "fashion-mnist", 1, "smoke", losses=losses, variables=[list(v) for v in variables],
+                          shapes=shapes or {"generator": [4, 2]})
+    r.steps = steps or max(s for points in losses.values() for s, _ in points)
+    return r
+
+
+def recorded(r):
+    return baseline.from_result(r)
+
+
+# --- comparison rules ------------------------------------------------------------------------------------------
+def test_identical_environment_demands_bitwise_equality():
+    base = recorded(result({"d_loss": [[1, 0.5], [2, 0.25]]}))
+    assert baseline.compare(result({"d_loss": [[1, 0.5], [2, 0.25]]}), base).ok
+    verdict = baseline.compare(result({"d_loss": [[1, 0.5], [2, 0.25 + 1e-7]]}), base)
+    assert verdict.status == "FAIL" and verdict.mode == "identical"
+    assert verdict.diffs[0].first_step == 2 and verdict.diffs[0].worst == pytest.approx(1e-7)
+    assert "d_loss: left the baseline at step 2" in verdict.details[0]
+
+
+def test_other_environment_uses_the_envelope():
+    base = recorded(result({"g_loss": [[1, 2.0], [2, 2.0], [3, 2.0]]}))
+    base["environment"] = {**base["environment"], "cpu": "another CPU"}
+    inside = 2.0 * (1 + 0.5 * baseline.RTOL)
+    outside = 2.0 * (1 + 3 * baseline.RTOL)
+    assert baseline.compare(result({"g_loss": [[1, inside], [2, inside], [3, inside]]}), base).ok
+    verdict = baseline.compare(result({"g_loss": [[1, inside], [2, outside], [3, 2.5]]}), base)
+    assert verdict.mode == "envelope" and verdict.diffs[0].first_step == 2
+    assert verdict.diffs[0].worst_step == 3 and verdict.diffs[0].worst == pytest.approx(0.5)
+
+
+def test_shapes_variables_series_and_nan_are_checked():
+    base = recorded(result({"d_loss": [[1, 0.5]]}))
+    verdict = baseline.compare(result({"d_loss": [[1, math.nan]], "extra": [[1, 1.0]]},
+                                      variables=(("w:0", [3]),), shapes={"generator": [4, 3]}), base)
+    text = "\n".join(verdict.details)
+    assert "non-finite loss d_loss = nan at step 1" in verdict.details[0]
+    assert "shape of generator: [4, 3] != baseline [4, 2]" in text
+    assert "trainable variables differ" in text and "extra: series not in the baseline" in text
+
+
+# --- files -----------------------------------------------------------------------------------------------------
+def test_baseline_round_trips_and_is_line_diffable(tmp_path):
+    r = result({"d_loss": [[1, 0.693147182464599], [2, 0.6]]})
+    path = tmp_path / "b.json"
+    baseline.write(recorded(r), path)
+    text = path.read_text()
+    assert "   [1, 0.693147182464599]," in text.splitlines()  # one step per line
+    assert baseline.compare(r, baseline.load(path)).ok
+
+
+def test_failed_write_keeps_the_old_baseline(tmp_path, monkeypatch):
+    path = tmp_path / "b.json"
+    baseline.write(recorded(result({"d_loss": [[1, 0.5]]})), path)
+    before = path.read_text()
+    monkeypatch.setattr(baseline, "dumps", lambda b: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError):
+        baseline.write(recorded(result({"d_loss": [[1, 9.0]]})), path)
+    assert path.read_text() == before and list(tmp_path.iterdir()) == [path]
+
+
+def test_missing_and_corrupt_baselines_say_what_to_do(tmp_path):
+    with pytest.raises(baseline.BaselineError, match="no baseline .*record one with"):
+        baseline.load(tmp_path / "none.json")
+    (tmp_path / "bad.json").write_text('{"format": 1, "losses": {')
+    with pytest.raises(baseline.BaselineError, match="corrupt baseline .*bad.json.*re-record"):
+        baseline.load(tmp_path / "bad.json")
+    (tmp_path / "old.json").write_text('{"format": 0}')
+    with pytest.raises(baseline.BaselineError, match="malformed baseline"):
+        baseline.load(tmp_path / "old.json")
+
+
+# --- real runs of fixture scripts ------------------------------------------------------------------------------
+def entry(script, **kw):
+    return catalog.Reproduction(name=Path(script).stem, article="-", script=f"{FIXTURES}/{script}",
+                                summary="fixture", **kw)
+
+
+ERA_GAN = entry("era_gan/gan.py", args=("samples",), smoke_steps=8,
+                shapes={"generator": "G_sample", "discriminator": "D_logit_real"}, samples="samples/*.png")
+
+
+def test_record_then_check_is_identical_and_a_perturbed_shim_fails_at_its_step(tmp_path, monkeypatch):
+    monkeypatch.setattr(baseline, "BASELINES", tmp_path / "baselines")
+    first = execute.run(ERA_GAN, "fashion-mnist", tmp_path / "out")
+    assert first.ok, first.message
+    assert first.shapes == {"generator": [16, 16], "discriminator": [16, 1]}
+    baseline.write(baseline.from_result(first), baseline.path_for(ERA_GAN.name, "fashion-mnist"))
+
+    again, verdict = check_one(ERA_GAN, "fashion-mnist", tmp_path / "out")
+    assert verdict.ok and verdict.mode == "identical", verdict.details  # same seed, same machine: bit for bit
+    assert again.losses == first.losses and again.samples.endswith("grid_002.png")  # 8 updates = 4 iterations
+
+    # perturb one shim (batch_norm's epsilon, as a changed default would) through a sitecustomize the run loads
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(textwrap.dedent("""
+        from compat import namespace
+        _load = namespace.load
+        def load(target):
+            obj = _load(target)
+            if target == "tf_slim:batch_norm":
+                return lambda *args, **kwargs: obj(*args, **{**kwargs, "epsilon": 1e-1})
+            return obj
+        namespace.load = load
+    """))
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    perturbed, verdict = check_one(ERA_GAN, "fashion-mnist", tmp_path / "out")
+    assert verdict.status == "FAIL"
+    diffs = {d.series: d for d in verdict.diffs}
+    assert diffs["d_loss"].first_step == 1 and diffs["g_loss"].first_step == 2
+    assert any("d_loss: left the baseline at step 1" in line for line in verdict.details)
+
+
+def test_crash_hang_and_nan_are_reported_and_nothing_recorded_is_lost(tmp_path, monkeypatch):
+    monkeypatch.setattr(baseline, "BASELINES", tmp_path / "baselines")
+    kept = baseline.path_for("crashes", "fashion-mnist")
+    baseline.write(recorded(result({"d_loss": [[1, 0.5]]})), kept)
+    before = kept.read_text()
+
+    crashed, verdict = check_one(entry("crashes.py"), "fashion-mnist", tmp_path / "out")
+    assert verdict.status == "ERROR" and "RuntimeError: the script's own failure" in verdict.details[0]
+    assert kept.read_text() == before
+
+    hung = execute.run(entry("hangs.py", timeout=8), "fashion-mnist", tmp_path / "out")
+    assert hung.status == "timeout" and "no exit after 8 s" in hung.message
+
+    nan = execute.run(entry("nan_loss.py"), "fashion-mnist", tmp_path / "out")
+    assert nan.status == "error" and nan.message == "non-finite loss loss = nan at step 3"
+    saved = tmp_path / "res.json"
+    nan.save(saved)
+    assert execute.RunResult.load(saved).losses["loss"][2][1] != nan.losses["loss"][2][1]  # nan != nan: kept as nan
+    assert json.loads(saved.read_text())["status"] == "error"
