@@ -118,6 +118,8 @@ def run(script, args=(), options=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
     if options.dataset:
         os.environ["COMPAT_MNIST_DATASET"] = options.dataset
+    if options.xla:  # XLA's CPU auto-clustering is off unless this flag is set before TensorFlow starts
+        os.environ["TF_XLA_FLAGS"] = (os.environ.get("TF_XLA_FLAGS", "") + " --tf_xla_cpu_global_jit").strip()
     import tensorflow as tf
 
     era = explain.detect_era(script) if options.era == "auto" else options.era
