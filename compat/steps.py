@@ -33,7 +33,7 @@ class StepMonitor:
     def __init__(self, max_steps=None, record_path=None):
         self.max_steps = max_steps
         self.steps = 0
-        self.variables = {}  # name -> shape, trainable variables seen
+        self.variables = {}  # id(variable) -> [name, shape]: TF2 names need not be unique (two "Variable:0")
         self._record = open(record_path, "w", encoding="utf-8") if record_path else None
         self._train_ops = weakref.WeakKeyDictionary()  # graph -> names of its train ops
         self._pending = {}  # eager losses seen by GradientTape.gradient since the last step
@@ -59,7 +59,7 @@ class StepMonitor:
 
     def close(self, status, extra=None):
         if self._record:
-            self._write({"variables": [[name, shape] for name, shape in self.variables.items()]})
+            self._write({"variables": list(self.variables.values())})
             self._write({"end": {"status": status, "steps": self.steps, **(extra or {})}})
             self._record.close()
             self._record = None
@@ -126,9 +126,12 @@ class StepMonitor:
             if eager_step:
                 monitor.before_step()
             result = original(optimizer, grads_and_vars, *args, **kwargs)
-            if eager_step:  # (graph mode lists the graph's trainable collection at the first step instead)
+            # the variables an update really touches (a Keras model whose .trainable was switched off after
+            # compiling still updates its own); TF1 graphs list their trainable collection at the first step
+            if eager_step or monitor._inside_keras_step:
                 for _, var in grads_and_vars:
-                    monitor.variables.setdefault(_var_name(var), _shape(var))
+                    monitor.variables.setdefault(id(var), [_var_name(var), _shape(var)])
+            if eager_step:
                 monitor.after_step({})
             elif isinstance(result, (tf.Operation, tf.Tensor)) and not tf.executing_eagerly():
                 monitor._train_ops.setdefault(result.graph, set()).add(_op_name(result))
@@ -146,8 +149,6 @@ class StepMonitor:
                 result = original(model, *args, **kwargs)
             finally:
                 monitor._inside_keras_step = False
-            for var in model.trainable_weights:
-                monitor.variables.setdefault(_var_name(var), _shape(var))
             values = result if isinstance(result, (list, tuple)) else [result]
             names = list(getattr(model, "metrics_names", None) or [])
             names = names if len(names) == len(values) else [f"output_{i}" for i in range(len(values))]
@@ -172,7 +173,7 @@ class StepMonitor:
     # --- graph-mode helpers ---------------------------------------------------------------------------------
     def _note_graph_variables(self, graph):
         for var in graph.get_collection("trainable_variables"):
-            self.variables.setdefault(_var_name(var), _shape(var))
+            self.variables.setdefault(id(var), [_var_name(var), _shape(var)])
 
     def _graph_losses(self, frame, fetches, values):
         losses = {}

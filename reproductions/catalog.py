@@ -56,16 +56,18 @@ CATALOG = (
         article="002_0af7dfb03414b235.txt",
         script="legacy/002_cgan_maxout/cgan.py",
         summary="conditional GAN with Maxout discriminator layers, TF 2.0 Keras",
-        smoke_steps=10,
-        shapes={"generator": "generator", "discriminator": "discriminator"},
+        smoke_steps=9,  # three train_on_batch calls (D real, D fake, combined G) per iteration
+        shapes={"generator": "cgan.generator", "discriminator": "cgan.discriminator"},
+        samples="images/*.png",
     ),
     Reproduction(
         name="003_dcgan_keras",
         article="003_998e8e36ec37d730.txt",
         script="legacy/003_dcgan_keras/dcgan.py",
         summary="DCGAN with one shared Adam and half batches, TF 2.3 Keras eager",
-        smoke_steps=10,
-        shapes={"generator": "m.g", "discriminator": "m.d"},
+        smoke_steps=10,  # G update then D update per iteration; an epoch (the first grid) is 3750 updates
+        shapes={"generator": "gan.g", "discriminator": "gan.d"},
+        samples="visual/dcgan/*.png",
     ),
     Reproduction(
         name="004_vanilla_gan",
