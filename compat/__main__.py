@@ -17,6 +17,8 @@ def _parser():
     run.add_argument("--record", metavar="FILE", help="write steps, losses and variables as JSON lines")
     run.add_argument("--record-shape", action="append", default=[], metavar="LABEL=EXPR",
                      help="also record the shape of EXPR (a name in the script's globals) at the end")
+    run.add_argument("--dump-weights", metavar="FILE.npz",
+                     help="save every variable's value before its first update (the run's initial weights)")
     run.add_argument("--dataset", choices=["mnist", "fashion-mnist"],
                      help="what the default MNIST source serves (Fashion-MNIST is the offline stand-in)")
     run.add_argument("--xla", action="store_true", help="graph-level XLA JIT without editing the script")
@@ -42,7 +44,7 @@ def main(argv=None):
             shapes[label] = expression
         options = RunOptions(era=args.era, seed=args.seed, deterministic=args.deterministic,
                              max_steps=args.max_steps, record=args.record, record_shapes=shapes,
-                             dataset=args.dataset, xla=args.xla)
+                             dump_weights=args.dump_weights, dataset=args.dataset, xla=args.xla)
         return run(args.script, args.args, options)
     from compat import explain
 

@@ -7,7 +7,8 @@ and its tracebacks (cut to start at the script's own frames) are the script's. B
 - the era is chosen (``--era auto`` reads the source: TF1 if it uses a ``tf.`` name TensorFlow 2 lacks);
   TF1 turns off TF2 behaviour (eager execution, resource variables, v2 control flow) like TF 1.15's defaults;
 - user code's imports of tensorflow/numpy/scipy/six/keras are served era namespaces (``imports.py``);
-- ``--seed``, ``--deterministic``, ``--max-steps``, ``--record``, ``--dataset`` take effect (``RunOptions``).
+- ``--seed``, ``--deterministic``, ``--max-steps``, ``--record``, ``--dump-weights``, ``--dataset`` take effect
+  (``RunOptions``).
 
 A run changes process-wide state (patched classes, the import hook): one run per process.
 """
@@ -35,6 +36,7 @@ class RunOptions:
     max_steps: int = None  # stop cleanly before training step max_steps + 1
     record: str = None  # JSON-lines file of steps, losses, variables (see steps.py)
     record_shapes: dict = field(default_factory=dict)  # label -> expression in the script's globals
+    dump_weights: str = None  # .npz of every variable's value before its first update (initial weights)
     dataset: str = None  # "mnist" or "fashion-mnist": what the default MNIST source serves (input_data)
     xla: bool = False  # graph-level XLA JIT for every Session (TF1) / tf.function (TF2)
 
@@ -135,7 +137,7 @@ def run(script, args=(), options=None):
     if options.xla:
         _enable_xla(era)
 
-    monitor = StepMonitor(options.max_steps, options.record)
+    monitor = StepMonitor(options.max_steps, options.record, options.dump_weights)
     monitor.install()
     importer = EraImporter(era, [os.path.dirname(script)])
     main = types.ModuleType("__main__")

@@ -30,8 +30,10 @@ class StepLimitReached(BaseException):
 
 
 class StepMonitor:
-    def __init__(self, max_steps=None, record_path=None):
+    def __init__(self, max_steps=None, record_path=None, weights_path=None):
         self.max_steps = max_steps
+        self.weights_path = weights_path
+        self.initial = {}  # id(variable) -> (name, value before its first update), for --dump-weights
         self.steps = 0
         self.variables = {}  # id(variable) -> [name, shape]: TF2 names need not be unique (two "Variable:0")
         self._record = open(record_path, "w", encoding="utf-8") if record_path else None
@@ -63,6 +65,16 @@ class StepMonitor:
             self._write({"end": {"status": status, "steps": self.steps, **(extra or {})}})
             self._record.close()
             self._record = None
+        if self.weights_path:
+            self._save_initial_weights()
+
+    def _save_initial_weights(self):
+        """One .npz entry per variable, named as TF names it ("#2" appended to a repeated name)."""
+        arrays, seen = {}, {}
+        for name, value in self.initial.values():
+            seen[name] = seen.get(name, 0) + 1
+            arrays[name if seen[name] == 1 else f"{name}#{seen[name]}"] = value
+        np.savez(self.weights_path, **arrays)
 
     def record_event(self, event):
         if self._record:
@@ -107,6 +119,8 @@ class StepMonitor:
             if not any(_op_name(f) in train_ops for f in flat):
                 return original(sess, fetches, feed_dict, options, run_metadata)
             monitor.before_step()
+            if monitor.weights_path and not monitor.initial:
+                monitor._capture_graph_weights(sess, original)
             result = original(sess, fetches, feed_dict, options, run_metadata)
             if not monitor.variables:
                 monitor._note_graph_variables(sess.graph)
@@ -125,6 +139,7 @@ class StepMonitor:
             eager_step = tf.executing_eagerly() and not monitor._inside_keras_step
             if eager_step:
                 monitor.before_step()
+                monitor._capture_eager_weights(var for _, var in grads_and_vars)
             result = original(optimizer, grads_and_vars, *args, **kwargs)
             # the variables an update really touches (a Keras model whose .trainable was switched off after
             # compiling still updates its own); TF1 graphs list their trainable collection at the first step
@@ -144,6 +159,7 @@ class StepMonitor:
 
         def train_on_batch(model, *args, **kwargs):
             monitor.before_step()
+            monitor._capture_eager_weights(model.weights)
             monitor._inside_keras_step = True
             try:
                 result = original(model, *args, **kwargs)
@@ -169,6 +185,19 @@ class StepMonitor:
             return original(tape, target, *args, **kwargs)
 
         return gradient
+
+    # --- initial weights (--dump-weights): each variable's value before its first update ---------------------
+    def _capture_graph_weights(self, sess, run):
+        variables = sess.graph.get_collection("variables")
+        for var, value in zip(variables, run(sess, variables, None, None, None)):
+            self.initial[id(var)] = (_var_name(var), value)
+
+    def _capture_eager_weights(self, variables):
+        if not self.weights_path:
+            return
+        for var in variables:
+            if id(var) not in self.initial and hasattr(var, "numpy"):
+                self.initial[id(var)] = (_var_name(var), var.numpy())
 
     # --- graph-mode helpers ---------------------------------------------------------------------------------
     def _note_graph_variables(self, graph):

@@ -4,6 +4,8 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
+
 from PIL import Image
 
 FIXTURE = Path(__file__).parent / "fixtures" / "era_gan" / "gan.py"
@@ -14,7 +16,8 @@ def records(path):
 
 
 def test_era_gan_with_sibling_ops_trains_through_the_runner(compat_run, tmp_path):
-    result = compat_run("run", "--max-steps", "8", "--seed", "1", "--record", "rec.jsonl", FIXTURE, "samples")
+    result = compat_run("run", "--max-steps", "8", "--seed", "1", "--record", "rec.jsonl", "--dump-weights", "w0.npz",
+                        FIXTURE, "samples")
     assert result.returncode == 0, result.stderr
     assert "step 0 d_loss" in result.stdout and "step 2 d_loss" in result.stdout
     assert "stopped after 8 training steps (--max-steps 8)" in result.stderr
@@ -33,6 +36,10 @@ def test_era_gan_with_sibling_ops_trains_through_the_runner(compat_run, tmp_path
     grid = Image.open(tmp_path / "samples" / "grid_000.png")
     assert grid.size == (4, 64) and grid.mode == "L"  # scipy.misc.imsave of a (64, 4) float array
     assert (tmp_path / "samples" / "model.ckpt-2.index").exists()
+    initial = np.load(tmp_path / "w0.npz")  # values before the first update, as the initialisers drew them
+    assert abs(initial["generator/g_fc1/Matrix:0"].std() - 0.02) < 0.004  # random_normal_initializer(stddev=0.02)
+    assert not initial["generator/g_fc1/bias:0"].any() and (initial["generator/g_bn1/gamma:0"] == 1).all()
+    assert not initial["generator/g_bn1/moving_mean:0"].any()  # every graph variable, not only trainable ones
 
 
 def test_same_seed_same_trajectory_bitwise(compat_run, tmp_path):
@@ -102,6 +109,7 @@ def test_tf2_keras_script_runs_eagerly_with_keras2_optimizer_steps_counted(compa
         "g = tf.keras.Sequential([tf.keras.layers.Dense(4, input_shape=(3,))])\n"
         "d = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(4,))])\n"
         "opt = tf.keras.optimizers.Adam(1e-3)  # one optimizer for two variable sets: Keras 2 allowed it\n"
+        "np.save('d_kernel_before.npy', d.layers[0].kernel.numpy())\n"
         "print(type(opt).__module__)\n"
         "for step in range(100):\n"
         "    x = np.random.normal(size=(8, 3)).astype('float32')\n"
@@ -111,13 +119,16 @@ def test_tf2_keras_script_runs_eagerly_with_keras2_optimizer_steps_counted(compa
         "    with tf.GradientTape() as tape:\n"
         "        d_loss = tf.reduce_mean(d(g(x)) ** 2)\n"
         "    opt.apply_gradients(zip(tape.gradient(d_loss, d.trainable_variables), d.trainable_variables))\n")
-    result = compat_run("run", "--max-steps", "5", "--record", "rec.jsonl", script)
+    result = compat_run("run", "--max-steps", "5", "--record", "rec.jsonl", "--dump-weights", "w0.npz", script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:2] == ["eager True", "tf_keras.src.optimizers.legacy.adam"]
     events = records(tmp_path / "rec.jsonl")
     assert [list(e["losses"]) for e in events if "step" in e] == [["g_loss"], ["d_loss"], ["g_loss"], ["d_loss"],
                                                                   ["g_loss"]]
     assert events[-1]["end"]["era"] == "tf2"
+    initial = np.load(tmp_path / "w0.npz")
+    d_kernel = [initial[k] for k in initial.files if initial[k].shape == (4, 1)]
+    assert len(d_kernel) == 1 and np.array_equal(d_kernel[0], np.load(tmp_path / "d_kernel_before.npy"))
 
 
 def test_compat_v1_import_line(tmp_path):
