@@ -1,6 +1,6 @@
 #-*- coding: utf-8 -*-
 """
-Seed 000: "GAN代码的搭建(2)" (/work/shared/seeds/000_84f148a30d6ae56a.txt), a GAN with the infoGAN architecture
+Seed 000: "GAN代码的搭建(2)" (../shared/seeds/000_84f148a30d6ae56a.txt), a GAN with the infoGAN architecture
 for MNIST, TF1 graph mode.
 
 From the article, verbatim (Chinese comments included, indentation restored): generator() and discriminator()
@@ -9,7 +9,7 @@ MinibatchLayer (scope d_fc3) between the convolutions and the 1024-unit layer, s
 d_fc4/d_bn4/d_fc5.
 
 Completed beyond the article (it defers losses and training to a later post), from its upstream collection,
-hwalsuklee/tensorflow-generative-model-collections, GAN.py (facts in /work/shared/docs/seed-notes.md; the code here
+hwalsuklee/tensorflow-generative-model-collections, GAN.py (facts in ../shared/docs/seed-notes.md; the code here
 is this project's own):
 - the class: GAN(sess, epoch, batch_size, z_dim, dataset_name, checkpoint_dir, result_dir, log_dir), with
   build_model / train / visualize_results / save / load and the model_dir naming "GAN_<dataset>_<batch>_<z_dim>";

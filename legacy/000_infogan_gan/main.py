@@ -1,11 +1,11 @@
 #-*- coding: utf-8 -*-
 """
-Seed 000 ("GAN代码的搭建(2)", /work/shared/seeds/000_84f148a30d6ae56a.txt): train the article's GAN.
+Seed 000 ("GAN代码的搭建(2)", ../shared/seeds/000_84f148a30d6ae56a.txt): train the article's GAN.
 
     python -m compat run legacy/000_infogan_gan/main.py --dataset fashion-mnist [--epoch 40]
 
 The command line is the one of the article's upstream collection, hwalsuklee/tensorflow-generative-model-
-collections (main.py; facts in /work/shared/docs/seed-notes.md): --gan_type, --dataset, --epoch (20), --batch_size
+collections (main.py; facts in ../shared/docs/seed-notes.md): --gan_type, --dataset, --epoch (20), --batch_size
 (64), --z_dim (62), --checkpoint_dir (checkpoint), --result_dir (results), --log_dir (logs). Only the article's
 model, GAN, is here, so --gan_type accepts only GAN and is optional. The data are read from ./data/<dataset>/
 (relative to the working directory), which must hold the four IDX .gz files; that check, with a message saying

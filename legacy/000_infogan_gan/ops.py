@@ -1,6 +1,6 @@
 #-*- coding: utf-8 -*-
 """
-Layer helpers of seed 000 ("GAN代码的搭建(2)", /work/shared/seeds/000_84f148a30d6ae56a.txt).
+Layer helpers of seed 000 ("GAN代码的搭建(2)", ../shared/seeds/000_84f148a30d6ae56a.txt).
 
 Every function below is the article's own code, kept verbatim with its Chinese comments; only the
 indentation, which the blog page flattened, is restored. The article took these helpers from the ops.py of

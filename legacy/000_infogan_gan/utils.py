@@ -3,7 +3,7 @@
 Data loading and image-grid saving for seed 000, in the style of the utils.py of
 hwalsuklee/tensorflow-generative-model-collections (the collection the article's GAN comes from; the article
 itself does not show these). The facts reproduced, from that repository (recorded in
-/work/shared/docs/seed-notes.md):
+../shared/docs/seed-notes.md):
 
 - the data are the four IDX files of MNIST or Fashion-MNIST, gzip-compressed, in ./data/<dataset>/ relative to
   the working directory; train (60000) and test (10000) images are concatenated into one set of 70000, scaled by

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # -*- coding: utf-8 -*-
 """
-Seed 001: "【学习笔记】GAN模型的学习(5)------dcgan_generator" (/work/shared/seeds/001_821289774612090b.txt).
+Seed 001: "【学习笔记】GAN模型的学习(5)------dcgan_generator" (../shared/seeds/001_821289774612090b.txt).
 
 The article explains dcgan_generator, the noise generator of Justin-Tan/generative-compression (network.py, JTan
 2018), layer by layer. dcgan_generator below is the article's code exactly. Everything else in this file is
@@ -10,7 +10,7 @@ Fashion-MNIST) images side by side.
 
     python -m compat run --dataset fashion-mnist legacy/001_dcgan_generator/dcgan_generator.py [-rl] [-name NAME]
 
-Completed beyond the article, and where each fact comes from (facts in /work/shared/docs/seed-notes.md):
+Completed beyond the article, and where each fact comes from (facts in ../shared/docs/seed-notes.md):
 - from upstream generative-compression (config.py, model.py, train.py, utils.py): noise_dim 128, upsample_dim 256,
   Adam lr 2e-4 for G and D with beta1 0.5, a tf.bool placeholder `training_phase` fed to every batch norm, the
   graph under variable scopes 'generator' and 'discriminator', each optimizer built under
@@ -102,9 +102,12 @@ def dcgan_generator(z, config, training, C, reuse=False, actv=tf.nn.relu, kernel
 
 def dcgan_discriminator(x, config, training, reuse=False, actv=tf.nn.leaky_relu):
     """
-    Probability logit that x, [batch_size, 32, 64, 1] in [-1, 1], is a real image rather than G(z).
+    Logit of the probability that each image of x is real rather than G(z); returns [batch_size, 1].
+    + x:        images [batch_size, 32, 64, 1] in [-1, 1]
+    + config:   unused; every network function of upstream's Network class took the config first
     + training: bool tensor, batch norm uses batch statistics (True) or its moving averages (False)
     + reuse:    False on the first call (creates the variables), True on the second (shares them)
+    + actv:     activation after each convolution (leaky ReLU, slope 0.2)
     """
     init = tf.contrib.layers.xavier_initializer()
     kwargs = {'center':True, 'scale':True, 'training':training, 'fused':True, 'renorm':False}

@@ -2,7 +2,7 @@
 # -*- coding: UTF-8 -*-
 """CGAN with a Maxout discriminator on MNIST, TensorFlow 2.0 Keras style (2019-2020).
 
-Seed: /work/shared/seeds/002_0af7dfb03414b235.txt ("CGAN--条件生成对抗神经网络", from the book
+Seed: ../shared/seeds/002_0af7dfb03414b235.txt ("CGAN--条件生成对抗神经网络", from the book
 《GAN生成对抗神经网络原理与实践》). The article gives the two architectures and the MaxoutDense layer (maxout.py,
 kept verbatim next to this file); everything else here is completed, each fact with its source:
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # -*- coding: UTF-8 -*-
 #
-# Seed: /work/shared/seeds/002_0af7dfb03414b235.txt, section "五、Maxout网络层实现" (from the book
+# Seed: ../shared/seeds/002_0af7dfb03414b235.txt, section "五、Maxout网络层实现" (from the book
 # 《GAN生成对抗神经网络原理与实践》, TensorFlow 2.0). The article's maxout.py, kept verbatim: the web page had lost
 # its line breaks and indentation, which are restored here; the one code change is marked `# FIX:` below.
 

@@ -1,8 +1,8 @@
 """DCGAN on MNIST, TensorFlow 2.3 Keras style (eager, subclassed keras.Model), as in 莫烦's mnistGANs tutorials.
 
-Seed: /work/shared/seeds/003_998e8e36ec37d730.txt ("深度卷积 DCGAN", 莫烦, 2021-03-23). The article shows the
+Seed: ../shared/seeds/003_998e8e36ec37d730.txt ("深度卷积 DCGAN", 莫烦, 2021-03-23). The article shows the
 training only in outline and sends the reader to MorvanZhou/mnistGANs for the code; this suite's version is written
-from the facts about that repository recorded in /work/shared/docs/seed-notes.md (section 003):
+from the facts about that repository recorded in ../shared/docs/seed-notes.md (section 003):
 
 - networks: gan_cnn.py (mnist_uni_gen_cnn, mnist_uni_disc_cnn); the discriminator adds its own Dense(1) output
   (the article explains why: later GAN variants need other heads on the same body);

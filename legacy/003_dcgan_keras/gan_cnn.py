@@ -1,8 +1,8 @@
 """The two CNNs every GAN of the mnistGANs tutorials shares, so that the GAN variants compare like for like.
 
-Seed: /work/shared/seeds/003_998e8e36ec37d730.txt. The article shows these builders only as pictures and points to
+Seed: ../shared/seeds/003_998e8e36ec37d730.txt. The article shows these builders only as pictures and points to
 gan_cnn.py of MorvanZhou/mnistGANs; the layer lists here follow the facts recorded in
-/work/shared/docs/seed-notes.md (section 003), written for this suite.
+../shared/docs/seed-notes.md (section 003), written for this suite.
 """
 from tensorflow import keras
 

@@ -1,6 +1,6 @@
-"""MNIST as a tf.data pipeline, the mnistGANs tutorials' data module (facts: /work/shared/docs/seed-notes.md, 003).
+"""MNIST as a tf.data pipeline, the mnistGANs tutorials' data module (facts: ../shared/docs/seed-notes.md, 003).
 
-Seed: /work/shared/seeds/003_998e8e36ec37d730.txt ("get_half_batch_ds() ... 定义在了自己写的 mnist_ds.py 中").
+Seed: ../shared/seeds/003_998e8e36ec37d730.txt ("get_half_batch_ds() ... 定义在了自己写的 mnist_ds.py 中").
 """
 import numpy as np
 import tensorflow as tf

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
-# Seed 004: "生成对抗网络GAN详解与代码", section 7 "GAN实战" (/work/shared/seeds/004_36c9ff13e77112bc.txt).
+# Seed 004: "生成对抗网络GAN详解与代码", section 7 "GAN实战" (../shared/seeds/004_36c9ff13e77112bc.txt).
 #
 # The article's complete script, exactly as published (its Chinese comments included). It descends from
-# wiseodd/generative-models (GAN/vanilla_gan/gan_tensorflow.py); facts in /work/shared/docs/seed-notes.md.
+# wiseodd/generative-models (GAN/vanilla_gan/gan_tensorflow.py); facts in ../shared/docs/seed-notes.md.
 # Run it with the era runtime, from a working directory two levels below where MNIST_data/ may be created:
 #
 #     python -m compat run --dataset fashion-mnist legacy/004_vanilla_gan/vanilla_gan.py
