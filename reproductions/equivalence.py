@@ -1,0 +1,260 @@
+"""Prove that a modern port (``reproductions/modern/``) trains like its legacy script, step for step.
+
+How (per reproduction):
+
+1. Run the legacy script through the era runner in a subprocess: ``python -m compat run --seed S --deterministic
+   --dataset fashion-mnist --max-steps N --record record.jsonl --dump-weights initial.npz <script>``. The record
+   holds every training step's losses; the .npz every variable's value before its first update.
+2. Build the modern port, load those initial weights into it, and feed it the same data batches and the same
+   noise in the same order. For the TF1 graph scripts this means replaying NumPy's global generator exactly as
+   the legacy run consumed it: the runner seeds ``np.random`` with S; TF1's ``read_data_sets`` builds three
+   ``DataSet`` objects, each re-seeding ``np.random`` from the graph seed (S again); the first ``next_batch``
+   shuffles the 55,000 training rows with ``np.random.shuffle``; the script's own ``np.random.uniform`` noise
+   draws interleave with those shuffles in program order. The replay below is written from TF1's documented
+   algorithm (mnist.py of TF 1.15), not by calling the runtime's loader, so a wrong order shows up as a
+   mismatch at the first step.
+3. Compare the two loss trajectories step by step.
+
+Tolerance. The legacy graph and the modern ``tf.function`` run the same float32 kernels, but not always with the
+same fusion, the same reduction order or the same Adam arithmetic (TF1's ApplyAdam kernel keeps ``beta1_power``
+as a variable multiplied every step; Keras 3 computes ``beta_1 ** t``), so values agree to rounding level
+(~1e-7 relative) at the first step. A GAN amplifies such differences: each network's next step depends on the
+other's current weights, so a 1e-7 difference grows step by step. The check therefore bounds the deviation by an
+envelope that starts at rounding level and widens with the step number: for step k (1-based),
+
+    |legacy - modern| <= atol(k) = BASE_ATOL * GROWTH ** k       (capped at MAX_ATOL)
+
+with BASE_ATOL, GROWTH and MAX_ATOL per reproduction (see ``TOLERANCES``), chosen from measured deviations with
+a margin of about 10x, and stated in the README. A wrong port (a different epsilon, a missing loss term, another
+batch order) misses by orders of magnitude more within the first steps; ``tests/test_modern_equivalence.py``
+checks that too.
+
+Command line (prints the per-step deviations)::
+
+    python -m reproductions.equivalence 004_vanilla_gan --steps 200
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+
+import numpy as np
+
+from reproductions.catalog import BY_NAME, REPO
+
+DATASET = "fashion-mnist"
+FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Allowed |legacy - modern| at step k: ``min(base * growth ** k, cap)`` (see the module docstring)."""
+    base: float
+    growth: float
+    cap: float
+
+    def at(self, step):
+        return min(self.base * self.growth ** step, self.cap)
+
+
+TOLERANCES = {
+    # Measured (seed 1, 200 steps): see /work/notes/readme-legacy-vs-modern.md.
+    "004_vanilla_gan": Tolerance(base=1e-5, growth=1.02, cap=1e-2),
+}
+
+
+@dataclass
+class Comparison:
+    """Two loss trajectories and their step-by-step deviation.
+
+    Attributes:
+      name: the reproduction (catalog name).
+      steps: how many training steps were compared.
+      legacy, modern: one dict of losses per step (step k at index k - 1).
+      tolerance: the :class:`Tolerance` applied.
+    """
+    name: str
+    steps: int
+    legacy: list
+    modern: list
+    tolerance: Tolerance
+    failures: list = field(default_factory=list)  # (step, series, legacy, modern, allowed)
+
+    def deviations(self):
+        """``[(step, series, |legacy - modern|)]`` for every recorded loss of every step."""
+        rows = []
+        for k, (old, new) in enumerate(zip(self.legacy, self.modern), start=1):
+            if set(old) != set(new):
+                raise AssertionError(f"step {k}: legacy recorded {sorted(old)}, modern {sorted(new)}")
+            rows.extend((k, series, abs(old[series] - new[series])) for series in old)
+        return rows
+
+    def check(self):
+        """Fill ``failures``; True when every deviation is within the tolerance and both ran ``steps`` steps."""
+        if len(self.legacy) < self.steps or len(self.modern) < self.steps:
+            raise AssertionError(f"{self.name}: legacy ran {len(self.legacy)} steps, modern {len(self.modern)}; "
+                                 f"{self.steps} expected")
+        self.failures = [(k, s, self.legacy[k - 1][s], self.modern[k - 1][s], self.tolerance.at(k))
+                         for k, s, d in self.deviations() if not d <= self.tolerance.at(k)]
+        return not self.failures
+
+    def summary(self, every=25):
+        """Text table: the largest deviation within each block of ``every`` steps, and the allowed one."""
+        rows = self.deviations()
+        lines = [f"{self.name}: {self.steps} steps, tolerance {self.tolerance}",
+                 f"{'steps':>11} {'max |legacy - modern|':>22} {'allowed at block end':>21}"]
+        for start in range(1, self.steps + 1, every):
+            end = min(start + every - 1, self.steps)
+            worst = max(d for k, _, d in rows if start <= k <= end)
+            lines.append(f"{start:>5}-{end:<5} {worst:>22.3e} {self.tolerance.at(end):>21.3e}")
+        return "\n".join(lines)
+
+
+def fashion_mnist_available():
+    """The reason the check cannot run here, or None when the Fashion-MNIST files are present."""
+    missing = [n for n in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz") if not (FASHION_DIR / n).exists()]
+    return f"Fashion-MNIST missing from {FASHION_DIR} ({', '.join(missing)}): install dataset-fashion-mnist" \
+        if missing else None
+
+
+def run_legacy(name, steps, workdir, seed=None, extra_runner_args=()):
+    """Run a catalog entry's legacy script under the runner with --record and --dump-weights.
+
+    Args:
+      name: catalog name (``reproductions.catalog``).
+      steps: ``--max-steps``.
+      seed: ``--seed`` (default: the catalog entry's).
+      workdir: an empty folder; the script runs two levels below it (``<workdir>/a/b``) so that relative data
+        paths such as 004's ``../../MNIST_data`` stay inside it.
+      extra_runner_args: further runner options (the benchmark passes ``--xla``).
+
+    Returns:
+      ``(losses, weights)``: one dict per recorded step, and the loaded ``--dump-weights`` arrays (a dict).
+    """
+    entry = BY_NAME[name]
+    cwd = Path(workdir) / "a" / "b"
+    cwd.mkdir(parents=True, exist_ok=True)
+    record, weights = cwd / "record.jsonl", cwd / "initial.npz"
+    seed = entry.seed if seed is None else seed
+    command = [sys.executable, "-m", "compat", "run", "--seed", str(seed), "--deterministic",
+               "--dataset", DATASET, "--max-steps", str(steps), "--record", str(record),
+               "--dump-weights", str(weights), *extra_runner_args,
+               str(entry.script_path), *(a.format(dataset=DATASET) for a in entry.args)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+           "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=1200)
+    if done.returncode != 0:
+        raise RuntimeError(f"legacy run of {entry.script} failed (exit {done.returncode}):\n{done.stdout[-3000:]}"
+                           f"\n{done.stderr[-3000:]}")
+    losses = [json.loads(line)["losses"] for line in record.read_text(encoding="utf-8").splitlines()
+              if '"step"' in line]
+    with np.load(weights) as arrays:
+        return losses, dict(arrays)
+
+
+# --- TF1's input_data order, replayed -------------------------------------------------------------------------
+
+def tf1_train_images(validation_size=5000):
+    """``read_data_sets(...).train.images`` as TF1 built them: training rows after the first ``validation_size``,
+    flattened to 784, float32, multiplied by the float64 constant 1/255 (TF1's ``numpy.multiply(images, 1.0 /
+    255.0)``, which is not bit-identical to dividing by 255)."""
+    from compat.input_data import load_keras_fashion_mnist
+
+    (x_train, _), _ = load_keras_fashion_mnist()
+    images = x_train[validation_size:].reshape(-1, 784).astype(np.float32)
+    return np.multiply(images, 1.0 / 255.0).astype(np.float32)
+
+
+def tf1_next_batches(images, batch_size, rng=np.random):
+    """TF1's ``DataSet.next_batch(batch_size)`` as an iterator: the first call shuffles an index vector with
+    ``rng.shuffle`` (lazily, so draws made before it keep their place), batches are consecutive slices, and a
+    batch crossing the end of the epoch is the old epoch's tail followed by the head of a fresh shuffle."""
+    count, start, order = len(images), 0, None
+    while True:
+        if order is None:
+            order = np.arange(count)
+            rng.shuffle(order)
+        if start + batch_size > count:
+            tail = order[start:]
+            order = np.arange(count)
+            rng.shuffle(order)
+            start = batch_size - len(tail)
+            yield images[np.concatenate([tail, order[:start]])]
+        else:
+            yield images[order[start:start + batch_size]]
+            start += batch_size
+
+
+# --- per reproduction --------------------------------------------------------------------------------------------
+
+def modern_004(legacy_weights, steps, seed, **port_options):
+    """Train the 004 port ``steps`` steps from the legacy initial weights on the legacy batches and noise.
+
+    NumPy order of the legacy run: the runner's ``np.random.seed(seed)``, then read_data_sets' three re-seeds
+    with the graph seed (the same value), then per iteration: grid noise (every 1000th), the batch (the first
+    one shuffles), D noise, G noise — exactly what ``vanilla_gan_004.iterations`` draws.
+    """
+    from reproductions.modern import vanilla_gan_004 as port
+
+    images = tf1_train_images()
+    np.random.seed(seed)  # the last of read_data_sets' re-seeds; nothing drew in between
+    gan = port.VanillaGAN(**port_options)
+    gan.load_legacy_weights(legacy_weights)
+    feed = port.iterations(tf1_next_batches(images, port.MB_SIZE))
+    losses = port.train(gan, feed, math.ceil(steps / 2))
+    return losses[:steps]
+
+
+MODERN = {"004_vanilla_gan": modern_004}
+
+
+def compare(name, steps=200, seed=None, legacy_run=None, **port_options):
+    """Run legacy and modern ``steps`` steps each and return the :class:`Comparison` (not yet checked).
+
+    Args:
+      name: catalog name of a ported reproduction (``MODERN``).
+      steps: training steps to compare (the legacy run's --max-steps).
+      seed: the runner's --seed (default: the catalog entry's).
+      legacy_run: ``(losses, weights)`` of an earlier :func:`run_legacy` with the same steps and seed, to reuse.
+      port_options: passed to the port's model (e.g. ``adam_epsilon=1e-7`` to measure a changed default).
+    """
+    if name not in MODERN:
+        raise KeyError(f"no modern port of {name!r} yet; ported: {sorted(MODERN)}")
+    seed = BY_NAME[name].seed if seed is None else seed
+    if legacy_run is None:
+        with tempfile.TemporaryDirectory(prefix=f"equivalence-{name}-") as scratch:
+            legacy_run = run_legacy(name, steps, scratch, seed=seed)
+    legacy, weights = legacy_run
+    modern = MODERN[name](weights, steps, seed, **port_options)
+    return Comparison(name, steps, legacy[:steps], modern, TOLERANCES[name])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Legacy vs modern loss trajectories, step by step.")
+    parser.add_argument("names", nargs="*", default=sorted(MODERN), help=f"reproductions (default: {sorted(MODERN)})")
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=None, help="runner seed (default: the catalog's)")
+    args = parser.parse_args(argv)
+    reason = fashion_mnist_available()
+    if reason:
+        sys.exit(reason)
+    failed = False
+    for name in args.names:
+        comparison = compare(name, args.steps, seed=args.seed)
+        ok = comparison.check()
+        print(comparison.summary())
+        print("PASS" if ok else f"FAIL: {len(comparison.failures)} deviations beyond tolerance, first "
+                                  f"{comparison.failures[0]}")
+        failed |= not ok
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+"""Modern TensorFlow 2.21 ports of the legacy reproductions, one module per seed article.
+
+Each module is written to be read next to its legacy script (``legacy/<folder>/``): the same blocks in the same
+order, each introduced by a comment naming the legacy lines it replaces. The ports use only today's APIs
+(``tf.Variable``, ``tf.function``, ``tf.GradientTape``, Keras 3 imported as ``keras`` — not ``tf.keras``, which
+this project points at legacy Keras 2 through ``TF_USE_LEGACY_KERAS=1``), never ``tf.compat.v1``.
+
+Where a modern default differs from the legacy one (Adam's epsilon, batch-norm momentum...), the port sets the
+legacy value explicitly and says so in a comment: ``reproductions.equivalence`` proves each port trains like its
+legacy script, step for step, from the same initial weights on the same batches and noise.
+
+Modules: ``vanilla_gan_004`` (legacy/004_vanilla_gan/vanilla_gan.py).
+"""
