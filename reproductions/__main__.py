@@ -61,7 +61,7 @@ def check_one(entry, dataset, out):
     except baseline.BaselineError as error:
         status = "NO BASELINE" if "no baseline" in str(error) else "ERROR"
         return result, baseline.Verdict(entry.name, status, details=[str(error)])
-    return result, baseline.compare(result, recorded)
+    return result, baseline.compare(result, recorded, entry.rtol)
 
 
 def cmd_check(args):
@@ -116,7 +116,8 @@ def cmd_report(args):
             continue
         result = execute.RunResult.load(path)
         try:
-            verdict = baseline.compare(result, baseline.load(baseline.path_for(entry.name, args.dataset))) \
+            verdict = baseline.compare(result, baseline.load(baseline.path_for(entry.name, args.dataset)),
+                                       entry.rtol) \
                 if result.ok else baseline.Verdict(entry.name, "ERROR", details=[result.message])
         except baseline.BaselineError as error:
             verdict = baseline.Verdict(entry.name, "NO BASELINE", details=[str(error)])

@@ -25,6 +25,7 @@ class Reproduction:
     samples: str = "**/*.png"  # glob (relative to the working directory) of the sample grids it writes
     idx_dir: str = None  # where the script reads the four IDX .gz files itself ("{dataset}" substituted)
     timeout: int = 600  # seconds a smoke run may take before it counts as hung
+    rtol: float = 1e-3  # loss envelope across machines (reproductions/baseline.py says how it was measured)
 
     @property
     def script_path(self):
@@ -42,6 +43,7 @@ CATALOG = (
         shapes={"generator": "gan.fake_images", "discriminator": "gan.D_real_logits"},
         samples="results/**/*.png",
         idx_dir="data/{dataset}",
+        rtol=1e-2,  # the minibatch layer amplifies rounding: 7e-4 measured between 1 and 2 threads
     ),
     Reproduction(
         name="001_dcgan_generator",

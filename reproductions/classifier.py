@@ -68,13 +68,15 @@ IMAGE_SIDE = 28
 
 # Everything that decides the weights besides the data. A cache trained with another recipe is retrained.
 RECIPE = {
-    "architecture": "conv5x5/2(32)-conv3x3/2(64)-dense(64)-dense(10), relu, v1",
-    "epochs": 4,
-    "batch_size": 128,
+    "architecture": "conv5x5/2(32)-bn(0.9)-relu, conv3x3/2(64)-bn(0.9)-relu, dense(128)-relu, dense(10); v2",
+    "epochs": 8,
+    "batch_size": 64,
     "optimizer": "Adam",
     "learning_rate": 1e-3,
+    "learning_rate_decay_per_epoch": 0.75,
     "seed": 0,
 }
+FEATURES = 128
 
 _INFERENCE_BATCH = 1000
 
@@ -252,8 +254,10 @@ def _build(seed):
     """The CNN as two Keras models sharing weights: ``(train_model, inference_model)``.
 
     ``train_model`` maps images to logits; ``inference_model`` to ``[features, logits]``, the features being
-    the 64-unit penultimate layer. Strided convolutions instead of pooling keep training within a couple of
-    minutes on two CPU cores. Each initializer has its own fixed seed, so no global random state is used.
+    the 128-unit penultimate layer. Two strided convolutions (5x5 then 3x3, stride 2: 28 → 14 → 7) with batch
+    normalisation keep an epoch of 60000 images near 20 CPU-seconds; max-pooling at full resolution costs
+    about three times that and, without normalisation, reached only ~90.5% on Fashion-MNIST in 7 epochs. Each initializer has its own fixed seed, so no
+    global random state is used.
     """
     import tf_keras as keras
 
@@ -264,12 +268,18 @@ def _build(seed):
         return keras.initializers.GlorotUniform(seed=next(seeds))
 
     inputs = keras.Input((IMAGE_SIDE, IMAGE_SIDE, 1), name="images")
-    x = layers.Conv2D(32, 5, strides=2, padding="same", activation="relu", kernel_initializer=init(),
-                      name="conv1")(inputs)
-    x = layers.Conv2D(64, 3, strides=2, padding="same", activation="relu", kernel_initializer=init(),
-                      name="conv2")(x)
+    x = inputs
+    for name, filters, size in (("conv1", 32, 5), ("conv2", 64, 3)):
+        # No bias: the batch normalisation that follows has its own offset.
+        x = layers.Conv2D(filters, size, strides=2, padding="same", use_bias=False, kernel_initializer=init(),
+                          name=name)(x)
+        # Momentum 0.9 (Keras: 0.99): the moving statistics that inference uses settle within ~30 updates, so
+        # a classifier trained for a few dozen steps (tests) is usable too. Training itself uses batch
+        # statistics, so this changes no trained weight.
+        x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
+        x = layers.ReLU(name=f"{name}_relu")(x)
     x = layers.Flatten(name="flatten")(x)
-    features = layers.Dense(64, activation="relu", kernel_initializer=init(), name="features")(x)
+    features = layers.Dense(FEATURES, activation="relu", kernel_initializer=init(), name="features")(x)
     logits = layers.Dense(NUM_CLASSES, kernel_initializer=init(), name="logits")(features)
     return keras.Model(inputs, logits), keras.Model(inputs, [features, logits])
 
@@ -295,10 +305,15 @@ def _op_determinism():
 
 
 def _train(splits, recipe, say):
-    """Fit a fresh network to ``splits`` with ``recipe``; returns ``(inference_model, accuracy, seconds)``."""
+    """Fit a fresh network to ``splits`` with ``recipe``.
+
+    Returns:
+      ``(inference_model, held-out accuracy, wall seconds, CPU seconds)`` (CPU time summed over threads: on a
+      busy machine it shows the work better than the wall clock).
+    """
     import tf_keras as keras
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     x = normalize_images(splits.train_images, (0, 255), name=f"{splits.dataset} training images")
     y = splits.train_labels.astype(np.int64)
     with _op_determinism():
@@ -308,15 +323,17 @@ def _train(splits, recipe, say):
         # Our own shuffle, one fixed permutation per epoch, so Keras's shuffling (and its seed) plays no part.
         order = np.random.default_rng(recipe["seed"])
         for epoch in range(recipe["epochs"]):
+            train_model.optimizer.learning_rate.assign(
+                recipe["learning_rate"] * recipe["learning_rate_decay_per_epoch"] ** epoch)
             permutation = order.permutation(len(x))
             history = train_model.fit(x[permutation], y[permutation], batch_size=recipe["batch_size"], epochs=1,
                                       shuffle=False, verbose=0)
             say(f"  epoch {epoch + 1}/{recipe['epochs']}: loss {history.history['loss'][-1]:.4f}")
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     classifier = Classifier(inference_model, {}, splits.eval_images, splits.eval_labels)
     accuracy = float(np.mean(np.argmax(classifier.probabilities(splits.eval_images, (0, 255)), axis=1)
                              == splits.eval_labels))
-    return inference_model, accuracy, seconds
+    return inference_model, accuracy, seconds, cpu_seconds
 
 
 # --- the cache ------------------------------------------------------------------------------------------------
@@ -409,7 +426,7 @@ def load_or_train(dataset, folder=DEFAULT_FOLDER, splits=None, train_size=None, 
         except ClassifierCacheError as exc:
             print(f"classifier cache {path} cannot be used: {exc}; retraining it.", file=sys.stderr, flush=True)
     say(f"training the {dataset} evaluation classifier on {splits.trained_on}, {recipe['epochs']} epochs ...")
-    model, accuracy, seconds = _train(splits, recipe, say)
+    model, accuracy, seconds, cpu_seconds = _train(splits, recipe, say)
     record = {
         "dataset": dataset,
         "accuracy": accuracy,
@@ -420,10 +437,11 @@ def load_or_train(dataset, folder=DEFAULT_FOLDER, splits=None, train_size=None, 
         "data_sha256": data_sha256,
         "recipe": recipe,
         "train_seconds": round(seconds, 1),
+        "train_cpu_seconds": round(cpu_seconds, 1),
     }
     _save(path, model, record)
     say(f"{dataset} classifier: accuracy {accuracy:.4f}, trained on {splits.trained_on}, evaluated on "
-        f"{splits.evaluated_on}, in {seconds:.0f} s; saved to {path}")
+        f"{splits.evaluated_on}, in {seconds:.0f} s ({cpu_seconds:.0f} CPU-s); saved to {path}")
     return Classifier(model, {**record, "source": "trained", "path": str(path)}, splits.eval_images,
                       splits.eval_labels)
 
@@ -436,8 +454,8 @@ class Classifier:
 
     Attributes:
       info: dict with ``dataset``, ``accuracy`` (on the held-out images), ``trained_on``, ``evaluated_on``,
-        ``train_count``, ``eval_count``, ``data_sha256``, ``recipe``, ``train_seconds`` (of the training that
-        made the weights), ``source`` (``'cache'``/``'trained'``) and ``path``.
+        ``train_count``, ``eval_count``, ``data_sha256``, ``recipe``, ``train_seconds`` and
+        ``train_cpu_seconds`` (of the training that made the weights), ``source`` (``'cache'``/``'trained'``) and ``path``.
       held_out_images: uint8 ``(N, 28, 28)`` real images it was never trained on (for reference scores; pass
         ``value_range=(0, 255)`` when feeding them back raw).
       held_out_labels: their uint8 labels.

@@ -120,21 +120,24 @@ def score_reference_grids(folder=REFERENCE_GRIDS, classifier_folder=None, seed=0
     """Score every published upstream grid in `folder`, with reference points, one row each.
 
     For each dataset with grids there: its evaluation classifier (loaded or trained, see
-    :func:`reproductions.classifier.load_or_train`); then for each grid size n, a real held-out sample of n
-    (:func:`reproductions.metrics.real_reference`, the best attainable) and n uniform-noise images (a floor),
-    then the grids of that size. All Fréchet distances of a size use the same real pool. CGAN grids are scored
-    with their column labels (class ``c`` in column ``c``), so they get a conditional accuracy.
+    :func:`reproductions.classifier.load_or_train`); then for each kind of grid (GAN: 64 random samples; CGAN:
+    10x10, class ``c`` in column ``c``): real held-out samples of the same size, and for CGAN the same class
+    mix (:func:`reproductions.metrics.real_reference`: the best attainable, mean and spread over 10 draws),
+    the same number of uniform-noise images (a floor), then the grids. All Fréchet distances of a dataset
+    use the same real pool. CGAN grids are scored with their column labels, so they get a conditional
+    accuracy.
 
     Args:
       folder: the folder of ``<dataset>_<GAN|CGAN>_epochNNN_test_all_classes*.png`` files (default: the shared
         reference folder beside the repository). Files named otherwise are skipped.
       classifier_folder: the classifiers' cache folder (default: the classifier module's).
-      seed: which held-out images form each real sample.
+      seed: fixes the real pool and the real draws.
       verbose: let the classifier report loading/training.
 
     Returns:
       A list of dicts: ``dataset``, ``source`` (description), ``model`` (``'GAN'``/``'CGAN'``/None),
-      ``epoch`` (1-based, None for references) and the keys of :func:`reproductions.metrics.score`.
+      ``epoch`` (1-based, None for reference rows), the keys of :func:`reproductions.metrics.score`, and for
+      the real-data rows ``spread`` (standard deviations over the draws).
 
     Raises:
       FileNotFoundError: `folder` is missing or has no such grids.
@@ -150,37 +153,49 @@ def score_reference_grids(folder=REFERENCE_GRIDS, classifier_folder=None, seed=0
         parsed = _parse_upstream_name(path.name)
         if parsed:
             dataset, model, epoch = parsed
-            tiles = split_grid(path)
-            grids.setdefault(dataset, []).append((model, epoch, path.name, tiles))
+            grids.setdefault(dataset, {}).setdefault(model, []).append((epoch, path.name, split_grid(path)))
     if not grids:
         raise FileNotFoundError(f"no <dataset>_<GAN|CGAN>_epochNNN_test_all_classes*.png grids in {folder}.")
     options = {} if classifier_folder is None else {"folder": classifier_folder}
     rows = []
     for dataset in sorted(grids):
         classifier = classifiers.load_or_train(dataset, verbose=verbose, **options)
-        entries = sorted(grids[dataset], key=lambda e: (len(e[3]), e[0], e[1]))
-        for n in sorted({len(e[3]) for e in entries}):
-            reference = metrics.real_reference(classifier, n, seed=seed)
-            rows.append({"dataset": dataset, "source": f"real held-out images ({classifier.info['evaluated_on']})",
-                         "model": None, "epoch": None, **reference.scores})
-            noise = metrics.score(metrics.uniform_noise_images(n, seed), classifier, reference.pool_images)
+        for model in sorted(grids[dataset], key=("GAN", "CGAN").index):
+            entries = sorted(grids[dataset][model])
+            n = len(entries[0][2])
+            if any(len(tiles) != n for _, _, tiles in entries):
+                raise ValueError(f"{dataset} {model} grids in {folder} hold different numbers of tiles.")
+            labels = column_labels(n // 10, 10) if model == "CGAN" else None
+            reference = metrics.real_reference(classifier, n, labels=labels, seed=seed)
+            pool_features = classifier.features(reference.pool_images)
+            mix = ", same class mix" if labels is not None else ""
+            rows.append({"dataset": dataset, "source": f"real held-out images{mix} ({reference.draws} draws)",
+                         "model": None, "epoch": None, **reference.scores, "spread": reference.spread})
+            noise = metrics.score_outputs(*classifier.probabilities_and_features(metrics.uniform_noise_images(n)),
+                                          pool_features)
             rows.append({"dataset": dataset, "source": "uniform noise", "model": None, "epoch": None, **noise})
-            for model, epoch, name, tiles in (e for e in entries if len(e[3]) == n):
-                labels = column_labels(len(tiles) // 10, 10) if model == "CGAN" else None
-                scores = metrics.score(tiles, classifier, reference.pool_images, labels=labels)
+            for epoch, name, tiles in entries:
+                scores = metrics.score_outputs(*classifier.probabilities_and_features(tiles), pool_features, labels)
                 rows.append({"dataset": dataset, "source": name, "model": model, "epoch": epoch, **scores})
     return rows
 
 
 def format_table(rows):
-    """A fixed-width text table of :func:`score_reference_grids` rows."""
+    """A fixed-width text table of :func:`score_reference_grids` rows (real-data rows: mean ± sd)."""
     header = ("dataset", "source", "n", "classifier score", "Fréchet distance", "cond. accuracy")
     lines = [header]
     for row in rows:
         source = f"upstream {row['model']} epoch {row['epoch']}" if row["model"] else row["source"]
-        accuracy = row["conditional_accuracy"]
-        lines.append((row["dataset"], source, str(row["n"]), f"{row['classifier_score']:.3f}",
-                      f"{row['frechet_distance']:.3f}", "-" if accuracy is None else f"{accuracy:.3f}"))
+        spread = row.get("spread", {})
+
+        def cell(key, digits):
+            value = row[key]
+            if value is None:
+                return "-"
+            return f"{value:.{digits}f}" + (f" ± {spread[key]:.{digits}f}" if key in spread else "")
+
+        lines.append((row["dataset"], source, str(row["n"]), cell("classifier_score", 2),
+                      cell("frechet_distance", 1), cell("conditional_accuracy", 3)))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     text = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines]
     text.insert(1, "-" * len(text[0]))

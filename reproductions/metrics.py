@@ -10,13 +10,13 @@ classifier, and so does this module (with the classifiers of :mod:`reproductions
 * **Fréchet distance** (``mnist_frechet_distance``; FID with a small classifier): the Fréchet (2-Wasserstein)
   distance between Gaussians fitted to classifier activations of real and generated images,
   ``||mu_r - mu_g||^2 + tr(S_r) + tr(S_g) - 2 tr((S_r S_g)^(1/2))``. 0 for identical sets; lower is better.
-  TF-GAN's MNIST version fed the classifier's 10 logits; here the 64-unit penultimate layer is used, as FID
+  TF-GAN's MNIST version fed the classifier's 10 logits; here the 128-unit penultimate layer is used, as FID
   uses Inception's pool layer, because it also sees differences the class decision ignores.
 * **conditional accuracy** (TF-GAN reported ``mnist_cross_entropy`` against the conditioning labels): the
   fraction of conditional samples the classifier assigns to the class they were generated for.
 
 All three depend on the number of images: the Fréchet distance in particular is biased upwards for small sets
-(64 samples estimate a 64x64 covariance poorly). Compare numbers only at the same count, which is why
+(64 samples give a covariance of rank at most 63 in 128 dimensions). Compare numbers only at the same count, which is why
 :func:`real_reference` scores a held-out *real* sample of the same size against the same real pool: the best a
 generator can attain at that size. The floor is what an untrained generator's output scores (callers make
 those images; :func:`uniform_noise_images` gives a generator-free floor).
@@ -166,7 +166,11 @@ def score(images, classifier, real_images, labels=None, value_range=(0.0, 1.0), 
       (None without labels) and ``real_n`` (size of the real set).
     """
     probabilities, features = classifier.probabilities_and_features(images, value_range)
-    real_features = classifier.features(real_images, real_value_range)
+    return score_outputs(probabilities, features, classifier.features(real_images, real_value_range), labels)
+
+
+def score_outputs(probabilities, features, real_features, labels=None):
+    """:func:`score` from classifier outputs already computed (saves re-running the classifier on a pool)."""
     return {
         "n": int(len(probabilities)),
         "classifier_score": classifier_score(probabilities),
@@ -178,42 +182,84 @@ def score(images, classifier, real_images, labels=None, value_range=(0.0, 1.0), 
 
 @dataclass(frozen=True)
 class RealReference:
-    """The best-attainable point: a real sample scored against a disjoint real pool.
+    """The best-attainable point: real samples of a given size scored against a disjoint real pool.
 
     Attributes:
-      pool_images: float32 ``(M, 28, 28)`` in [0, 1]: the real images generated sets of this size should be
+      pool_images: float32 ``(M, 28, 28)`` in [0, 1]: the real images generated sets of this size are to be
         compared with (``score(generated, classifier, reference.pool_images)``).
-      sample_images, sample_labels: the ``n`` held-out real images scored, and their true labels.
-      scores: :func:`score` of the sample (with its labels, so ``conditional_accuracy`` is the classifier's
-        accuracy on it).
+      scores: the mean over the draws of each :func:`score` entry (``conditional_accuracy`` is the
+        classifier's accuracy on the real samples, scored with their true labels).
+      spread: the standard deviation over the draws of each number in `scores`: how far a perfect generator's
+        score wanders at this size. A generated set within about two of these of the mean is as good as real
+        data by that measure.
+      draws: how many real samples were scored.
     """
 
     pool_images: np.ndarray
-    sample_images: np.ndarray
-    sample_labels: np.ndarray
     scores: dict
+    spread: dict
+    draws: int
 
 
-def real_reference(classifier, n, seed=0):
-    """Score `n` real images the classifier never trained on, against the rest of its held-out images.
+def _draw(rng, candidates, candidate_labels, n, labels):
+    """Indices into `candidates`: `n` at random, or one image of each label in `labels` (same class mix)."""
+    if labels is None:
+        return rng.choice(candidates, size=n, replace=False)
+    chosen = np.empty(len(labels), dtype=np.int64)
+    for value in np.unique(labels):
+        slots = np.flatnonzero(labels == value)
+        of_class = candidates[candidate_labels == value]
+        if len(of_class) < len(slots):
+            raise ValueError(f"only {len(of_class)} held-out images of class {value} to draw {len(slots)} from.")
+        chosen[slots] = rng.choice(of_class, size=len(slots), replace=False)
+    return chosen
+
+
+def real_reference(classifier, n, labels=None, draws=10, seed=0):
+    """Score real samples of `n` images the classifier never trained on, against a disjoint real pool.
+
+    The classifier's held-out images are split in two halves at random (fixed by `seed`): one is the pool that
+    every set of this size is compared with, the other the reserve the `draws` real samples are drawn from.
+    At 64 or 100 images one draw says little (the Fréchet distance of a random real sample of 64 varies by
+    ~10% between draws), hence several, summarised by mean and standard deviation.
 
     Args:
-      classifier: a :class:`reproductions.classifier.Classifier`; its ``held_out_images`` are split.
-      n: sample size; use the number of generated images you will compare with it.
-      seed: which images form the sample (a fixed permutation of the held-out set).
+      classifier: a :class:`reproductions.classifier.Classifier`; its ``held_out_images`` are used.
+      n: sample size; the number of generated images that will be compared with it.
+      labels: for conditional samples, their ``n`` labels (class indices or one-hot): each real sample then
+        has exactly that class mix (a 10x10 CGAN grid holds 10 of each class, which on its own lowers the
+        Fréchet distance compared with a random sample). None: random samples.
+      draws: how many real samples to score.
+      seed: fixes the split and the draws.
 
     Returns:
       :class:`RealReference`.
     """
-    images, labels = classifier.held_out_images, classifier.held_out_labels
-    if not 2 <= n <= len(images) - 2:
-        raise ValueError(f"n = {n}: the {len(images)} held-out images must give a sample of n >= 2 and leave a "
-                         "pool of at least 2.")
-    order = np.random.default_rng(seed).permutation(len(images))
+    images, held_out_labels = classifier.held_out_images, np.asarray(classifier.held_out_labels)
+    if labels is not None:
+        labels = np.asarray(labels)
+        labels = np.argmax(labels, axis=1) if labels.ndim == 2 else labels
+        if len(labels) != n:
+            raise ValueError(f"{len(labels)} labels for a sample of n = {n}.")
+    half = len(images) // 2
+    if not 2 <= n <= half:
+        raise ValueError(f"n = {n}: the {len(images)} held-out images give a reserve of {half}; n must lie in "
+                         f"[2, {half}].")
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(images))
+    reserve, pool = order[:half], order[half:]
     unit = images.astype(np.float32) / 255.0
-    sample, pool = order[:n], order[n:]
-    scores = score(unit[sample], classifier, unit[pool], labels=labels[sample])
-    return RealReference(unit[pool], unit[sample], np.asarray(labels[sample], dtype=np.int64), scores)
+    pool_images = unit[pool]
+    probabilities, features = classifier.probabilities_and_features(unit)
+    results = []
+    for _ in range(draws):
+        sample = _draw(rng, reserve, held_out_labels[reserve], n, labels)
+        results.append(score_outputs(probabilities[sample], features[sample], features[pool],
+                                     labels=held_out_labels[sample]))
+    keys = ("classifier_score", "frechet_distance", "conditional_accuracy")
+    scores = {**results[0], **{k: float(np.mean([r[k] for r in results])) for k in keys}}
+    spread = {k: float(np.std([r[k] for r in results], ddof=1)) if draws > 1 else 0.0 for k in keys}
+    return RealReference(pool_images, scores, spread, draws)
 
 
 def uniform_noise_images(n, seed=0):

@@ -16,6 +16,7 @@ Legacy defaults that the modern API would change, set explicitly here:
 * ``tf.train.AdamOptimizer()`` used lr 0.001, beta1 0.9, beta2 0.999 and **epsilon 1e-8**; ``keras.optimizers.Adam``
   defaults to epsilon 1e-7. The update formula is otherwise the same (both add epsilon to sqrt(v) after the bias
   correction folded into the learning rate).
+* TF1 computed Adam's ``1 - beta`` in float32, Keras 3 in float64 (``TF1_BETA_1``, ``TF1_BETA_2`` below).
 """
 import argparse
 import os
@@ -30,6 +31,12 @@ MB_SIZE = 128  # legacy: mb_size = 128
 Z_DIM = 100  # legacy: Z_dim = 100
 SAMPLE_EVERY = 1000  # legacy: `if it % 1000 == 0` (sample grid and progress lines)
 VALIDATION_SIZE = 5000  # legacy: read_data_sets keeps the first 5000 training images apart as validation
+# TF1's Adam held beta1 = 0.9 and beta2 = 0.999 as float32 tensors and computed 1 - beta in float32. Keras 3
+# computes `1 - self.beta_2` in Python (float64) and rounds afterwards: 0.001 instead of TF1's 0.00099998713,
+# 1.3e-5 relative in every second-moment update. Giving Keras the float32 values themselves makes both
+# subtractions exact and therefore equal.
+TF1_BETA_1 = float(np.float32(0.9))
+TF1_BETA_2 = float(np.float32(0.999))
 
 # The legacy variables in the order the script creates them, i.e. the names TF1 gave them ("Variable",
 # "Variable_1", ...): the key to load a legacy run's initial weights (the runner's --dump-weights file).
@@ -83,9 +90,11 @@ class VanillaGAN(tf.Module):
         self.G_b2 = tf.Variable(tf.zeros(shape=[784]), name="G_b2")
         self.theta_G = [self.G_W1, self.G_W2, self.G_b1, self.G_b2]
         # legacy `D_solver = tf.train.AdamOptimizer().minimize(...)`, `G_solver = ...`: one Adam (own slots)
-        # per network. epsilon=1e-8 is TF1's default; Keras 3's is 1e-7 (see the module docstring).
-        self.D_solver = keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=adam_epsilon)
-        self.G_solver = keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=adam_epsilon)
+        # per network, with TF1's defaults written out (see the module docstring for epsilon and the betas).
+        self.D_solver = keras.optimizers.Adam(learning_rate=0.001, beta_1=TF1_BETA_1, beta_2=TF1_BETA_2,
+                                              epsilon=adam_epsilon)
+        self.G_solver = keras.optimizers.Adam(learning_rate=0.001, beta_1=TF1_BETA_1, beta_2=TF1_BETA_2,
+                                              epsilon=adam_epsilon)
         # legacy `sess.run([D_solver, D_loss, ...], feed_dict=...)`: the train ops became traced functions.
         self.d_step = tf.function(self._d_step, jit_compile=jit_compile)
         self.g_step = tf.function(self._g_step, jit_compile=jit_compile)
