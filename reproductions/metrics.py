@@ -16,8 +16,9 @@ classifier, and so does this module (with the classifiers of :mod:`reproductions
   fraction of conditional samples the classifier assigns to the class they were generated for.
 
 All three depend on the number of images: the Fréchet distance in particular is biased upwards for small sets
-(64 samples give a covariance of rank at most 63 in 128 dimensions). Compare numbers only at the same count, which is why
-:func:`real_reference` scores a held-out *real* sample of the same size against the same real pool: the best a
+(64 samples give a covariance of rank at most 63 in 128 dimensions) and varies from one sample to the next.
+Compare numbers only at the same count, which is why :func:`real_reference` scores held-out *real* samples of
+the same size (and, for conditional samples, the same class mix) against the same real pool: the best a
 generator can attain at that size. The floor is what an untrained generator's output scores (callers make
 those images; :func:`uniform_noise_images` gives a generator-free floor).
 """
@@ -220,8 +221,8 @@ def real_reference(classifier, n, labels=None, draws=10, seed=0):
 
     The classifier's held-out images are split in two halves at random (fixed by `seed`): one is the pool that
     every set of this size is compared with, the other the reserve the `draws` real samples are drawn from.
-    At 64 or 100 images one draw says little (the Fréchet distance of a random real sample of 64 varies by
-    ~10% between draws), hence several, summarised by mean and standard deviation.
+    At 64 or 100 images one draw says little (the Fréchet distance of a random real sample of 64 Fashion-MNIST
+    images varies by 10-15% between draws), hence several, summarised by mean and standard deviation.
 
     Args:
       classifier: a :class:`reproductions.classifier.Classifier`; its ``held_out_images`` are used.
@@ -241,6 +242,8 @@ def real_reference(classifier, n, labels=None, draws=10, seed=0):
         labels = np.argmax(labels, axis=1) if labels.ndim == 2 else labels
         if len(labels) != n:
             raise ValueError(f"{len(labels)} labels for a sample of n = {n}.")
+    if draws < 1:
+        raise ValueError(f"draws = {draws}: at least one real sample is needed.")
     half = len(images) // 2
     if not 2 <= n <= half:
         raise ValueError(f"n = {n}: the {len(images)} held-out images give a reserve of {half}; n must lie in "
