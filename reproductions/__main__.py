@@ -4,7 +4,9 @@
 - ``run``     run (smoke by default, ``--full`` for the script's full length) and show what was recorded;
 - ``check``   smoke-run and compare with the committed baselines; non-zero exit on any regression or error;
 - ``record``  smoke-run and (re)write the baselines — only when asked, atomically, never from a failed run;
-- ``report``  the table, figures and index page from the last check (``check --report`` does both).
+- ``report``  the table, figures and index page from the last check (``check --report`` does both);
+- ``quality`` score the published upstream grids and any grid given (e.g. a full run's newest) with the evaluation
+  classifier, side by side (see ``grids.py`` and ``metrics.py``).
 """
 import argparse
 import sys
@@ -130,6 +132,27 @@ def cmd_report(args):
     return 0
 
 
+def cmd_quality(args):
+    """Score our grids exactly as the upstream ones: each given grid is scored in one table with them, under an
+    upstream-style name (``<dataset>_<GAN|CGAN>_epochNNN_test_all_classes_<label>.png``), against the same real pool.
+    """
+    import tempfile
+
+    from reproductions import grids
+
+    with tempfile.TemporaryDirectory() as folder:
+        for path in grids.REFERENCE_GRIDS.glob("*.png"):
+            (Path(folder) / path.name).symlink_to(path)
+        for item in args.grids:
+            name, sep, path = item.partition("=")
+            if not sep or not Path(path).is_file():
+                raise SystemExit(f"--grid needs NAME=PATH of an existing PNG (NAME like "
+                                 f"fashion_mnist_GAN_epoch000_test_all_classes_ours.png), got {item!r}")
+            (Path(folder) / name).symlink_to(Path(path).resolve())
+        _say(grids.format_table(grids.score_reference_grids(folder, classifier_folder=Path(args.out) / "classifiers")))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m reproductions", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -138,6 +161,10 @@ def main(argv=None):
                         help="fashion-mnist (offline, default) or mnist (needs its files)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list").set_defaults(func=cmd_list)
+    quality = commands.add_parser("quality")
+    quality.add_argument("--grid", dest="grids", action="append", default=[], metavar="NAME=PATH",
+                         help="also score this grid, named upstream-style so it lands beside its upstream peers")
+    quality.set_defaults(func=cmd_quality)
     for name, func in (("run", cmd_run), ("check", cmd_check), ("record", cmd_record), ("report", cmd_report)):
         sub = commands.add_parser(name)
         sub.add_argument("names", nargs="*")

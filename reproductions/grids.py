@@ -108,6 +108,10 @@ def column_labels(rows, cols):
     return np.tile(np.arange(cols), rows)
 
 
+# "..._test_all_classes_<label>.png" (other than upstream's own "_style_by_style"): a grid scored beside upstream's
+_OWN_LABEL = re.compile(r"test_all_classes_(?!style_by_style\.png$)(.+)\.png$")
+
+
 def _parse_upstream_name(name):
     match = _UPSTREAM_NAME.match(name)
     if not match:
@@ -185,7 +189,10 @@ def format_table(rows):
     header = ("dataset", "source", "n", "classifier score", "Fréchet distance", "cond. accuracy")
     lines = [header]
     for row in rows:
-        source = f"upstream {row['model']} epoch {row['epoch']}" if row["model"] else row["source"]
+        source = row["source"]
+        if row["model"]:  # an upstream file name, or one given an upstream-style name plus a label of its own
+            label = _OWN_LABEL.search(source)
+            source = f"{label.group(1) if label else 'upstream'} {row['model']} epoch {row['epoch']}"
         spread = row.get("spread", {})
 
         def cell(key, digits):

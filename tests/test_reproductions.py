@@ -162,3 +162,13 @@ def test_committed_baseline_passes_the_smoke_check(entry, tmp_path):
     result, verdict = check_one(entry, "fashion-mnist", tmp_path / "out")
     assert verdict.ok, "\n".join(verdict.details)
     assert result.steps == entry.smoke_steps and result.variables and all(result.shapes.values())
+
+
+def test_quality_table_labels_own_grids_apart_from_upstream():
+    from reproductions import grids
+
+    row = {"dataset": "fashion-mnist", "model": "GAN", "epoch": 1, "n": 64, "classifier_score": 7.0,
+           "frechet_distance": 90.0, "conditional_accuracy": None}
+    text = grids.format_table([{**row, "source": "fashion_mnist_GAN_epoch000_test_all_classes.png"},
+                               {**row, "source": "fashion_mnist_GAN_epoch000_test_all_classes_this-suite.png"}])
+    assert "upstream GAN epoch 1" in text and "this-suite GAN epoch 1" in text
