@@ -9,5 +9,6 @@ Where a modern default differs from the legacy one (Adam's epsilon, batch-norm m
 legacy value explicitly and says so in a comment: ``reproductions.equivalence`` proves each port trains like its
 legacy script, step for step, from the same initial weights on the same batches and noise.
 
-Modules: ``vanilla_gan_004`` (legacy/004_vanilla_gan/vanilla_gan.py).
+Modules: ``vanilla_gan_004`` (legacy/004_vanilla_gan/vanilla_gan.py), ``infogan_gan_000``
+(legacy/000_infogan_gan/: ops.py, GAN.py, utils.py).
 """
