@@ -28,7 +28,7 @@ fi
 what="${1:-}"
 shift || true
 case "$what" in
-  harness) exec .venv/bin/python -m reproductions check --all --report "$@" ;;
+  harness) exec .venv/bin/python -m reproductions "$@" check --all --report ;;  # options: --dataset, --out
   test)    exec .venv/bin/python -m pytest "$@" ;;
   *)       echo "usage: bash suite.sh harness|test [extra arguments]" >&2; exit 2 ;;
 esac
