@@ -82,11 +82,10 @@ def step_overhead(repeats, steps):
     for i in range(10):  # warm-up
         sess.run([d_opt, d_loss], {X: xs[i], Z: zs[i, 0]})
     results = {"plain": [], "monitored": []}
-    for round_ in range(2 * repeats):
-        mode = ("plain", "monitored")[round_ % 2]
-        if mode == "plain":
-            monitor.uninstall()
-        else:
+    for round_ in range(2 * repeats):  # ABBA order, so drift in machine speed cancels between the two modes
+        mode = ("plain", "monitored", "monitored", "plain")[round_ % 4]
+        monitor.uninstall()  # (a no-op when not installed: never wrap the wrappers twice)
+        if mode == "monitored":
             monitor.install()
         counted = monitor.steps
         started = time.perf_counter()

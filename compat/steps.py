@@ -39,7 +39,8 @@ class StepMonitor:
         self._record = open(record_path, "w", encoding="utf-8") if record_path else None
         self._train_ops = weakref.WeakKeyDictionary()  # graph -> names of its train ops
         self._pending = {}  # eager losses seen by GradientTape.gradient since the last step
-        self._names = {}  # id-free cache: tensor name -> script variable name
+        self._names = {}  # tensor name -> script variable name
+        self._plans = {}  # ids of a fetch list -> (the fetches, their names if they train else None)
         self._inside_keras_step = False
         self._patches = []
 
@@ -115,8 +116,11 @@ class StepMonitor:
 
         def run(sess, fetches, feed_dict=None, options=None, run_metadata=None):
             train_ops = monitor._train_ops.get(sess.graph)
-            flat = _flatten(fetches) if train_ops else ()
-            if not any(_op_name(f) in train_ops for f in flat):
+            if not train_ops:
+                return original(sess, fetches, feed_dict, options, run_metadata)
+            flat, unflatten = monitor._flat_fetches(fetches)
+            keys = monitor._train_fetch_keys(flat, train_ops)
+            if keys is None:
                 return original(sess, fetches, feed_dict, options, run_metadata)
             monitor.before_step()
             if monitor.weights_path and not monitor.initial:
@@ -124,10 +128,32 @@ class StepMonitor:
             result = original(sess, fetches, feed_dict, options, run_metadata)
             if not monitor.variables:
                 monitor._note_graph_variables(sess.graph)
-            monitor.after_step(monitor._graph_losses(sys._getframe(1), flat, _flatten(result)))
+            monitor.after_step(monitor._graph_losses(sys._getframe(1), flat, keys, unflatten(result)))
             return result
 
         return run
+
+    def _train_fetch_keys(self, flat, train_ops):
+        """None unless the fetches run a train op; then each fetch's graph name. Cached per fetch list (a script
+        fetches the same objects every step, and asking TF for op names costs microseconds each)."""
+        key = tuple(map(id, flat))
+        plan = self._plans.get(key)
+        if plan is None or any(a is not b for a, b in zip(plan[0], flat)):
+            is_train = any(_op_name(f) in train_ops for f in flat)
+            plan = (tuple(flat), [getattr(f, "name", str(f)) for f in flat] if is_train else None)
+            if len(self._plans) > 10000:  # scripts that build new fetches every step: keep memory bounded
+                self._plans.clear()
+            self._plans[key] = plan  # holds the fetches, so their ids cannot be reused while cached
+        return plan[1]
+
+    def _flat_fetches(self, fetches):
+        """(flat fetches, how to flatten the matching result). The common `sess.run([op, loss])` and
+        `sess.run(op)` skip tf.nest, whose cost would dominate the per-step overhead of a small graph."""
+        if isinstance(fetches, (list, tuple)) and not any(isinstance(f, (list, tuple, dict)) for f in fetches):
+            return fetches, lambda result: result
+        if hasattr(fetches, "graph"):  # one Tensor or Operation
+            return (fetches,), lambda result: (result,)
+        return _flatten(fetches), _flatten
 
     def _apply_gradients(self, original):
         monitor = self
@@ -204,12 +230,11 @@ class StepMonitor:
         for var in graph.get_collection("trainable_variables"):
             self.variables.setdefault(id(var), [_var_name(var), _shape(var)])
 
-    def _graph_losses(self, frame, fetches, values):
+    def _graph_losses(self, frame, fetches, keys, values):
         losses = {}
-        for fetch, value in zip(fetches, values):
+        for fetch, key, value in zip(fetches, keys, values):
             if not isinstance(value, (np.floating, float)):  # Session.run returns scalars as NumPy scalars
                 continue
-            key = getattr(fetch, "name", str(fetch))
             if key not in self._names:
                 self._names[key] = _script_name(frame, fetch) or key
             losses[self._names[key]] = value
