@@ -145,7 +145,7 @@ def run(script, args=(), options=None):
     saved_main, saved_argv = sys.modules.get("__main__"), sys.argv
     sys.modules["__main__"] = main
     sys.argv = [script, *args]
-    sys.path.insert(0, os.path.dirname(script))
+    sys.path[0] = os.path.dirname(script)  # as `python SCRIPT` has it: the script's folder, not the caller's cwd
     started = time.perf_counter()
     status, outcome = 0, "completed"
     importer.install()
