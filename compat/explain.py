@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from compat import table
 
-_ALIAS_OF = {real: alias for alias, real in table.ROOTS.items()}
 
 
 @dataclass
@@ -33,15 +32,15 @@ def scan_source(source, path):
         if isinstance(node, ast.Import):
             for item in node.names:
                 top = item.name.partition(".")[0]
-                if top in _ALIAS_OF:
-                    era_name = _ALIAS_OF[top] + item.name[len(top):]
-                    aliases[item.asname or top] = era_name if item.asname else _ALIAS_OF[top]
+                if top in table.ALIAS_OF:
+                    era_name = table.ALIAS_OF[top] + item.name[len(top):]
+                    aliases[item.asname or top] = era_name if item.asname else table.ALIAS_OF[top]
                     if "." in era_name:
                         uses.append(Use(era_name, path, node.lineno))
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             top = node.module.partition(".")[0]
-            if top in _ALIAS_OF:
-                module = _ALIAS_OF[top] + node.module[len(top):]
+            if top in table.ALIAS_OF:
+                module = table.ALIAS_OF[top] + node.module[len(top):]
                 for item in node.names:
                     era_name = f"{module}.{item.name}"
                     aliases[item.asname or item.name] = era_name

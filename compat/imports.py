@@ -15,7 +15,6 @@ from compat import namespace, table
 
 _REAL_IMPORT = builtins.__import__
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-_ALIAS_OF = {real: alias for alias, real in table.ROOTS.items()}  # "tensorflow" -> "tf"
 
 
 class EraImporter:
@@ -42,7 +41,7 @@ class EraImporter:
 
     def __call__(self, name, globals=None, locals=None, fromlist=(), level=0):
         if level == 0 and globals is not None:
-            alias = _ALIAS_OF.get(name.partition(".")[0])
+            alias = table.ALIAS_OF.get(name.partition(".")[0])
             if alias is not None and self.is_user_code(globals):
                 return self.serve(alias, name, fromlist)
         return _REAL_IMPORT(name, globals, locals, fromlist, level)

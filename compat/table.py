@@ -33,6 +33,7 @@ class Era:
 
 # alias used in table names -> real top-level module a script imports
 ROOTS = {"tf": "tensorflow", "np": "numpy", "scipy": "scipy", "six": "six", "keras": "keras"}
+ALIAS_OF = {real: alias for alias, real in ROOTS.items()}  # "tensorflow" -> "tf"
 
 _V1 = "tensorflow.compat.v1"
 _TF0 = "TF 1.0 (0.x name, renamed for 1.0)"

@@ -183,9 +183,10 @@ def compare(result, baseline, rtol=RTOL):
         else:
             verdict.details.append(f"{diff.series}: left the baseline at step {diff.first_step}; largest deviation "
                                    f"{diff.worst:.3g} at step {diff.worst_step} ({mode})")
-    nan = _first_nonfinite(result.losses)
+    nan = result.first_nonfinite()
     if nan:
-        verdict.details.insert(0, f"non-finite loss {nan[0]} = {nan[2]} at step {nan[1]}")
+        step, series, value = nan
+        verdict.details.insert(0, f"non-finite loss {series} = {value} at step {step}")
     if verdict.details:
         verdict.status = "FAIL"
     return verdict
@@ -193,15 +194,6 @@ def compare(result, baseline, rtol=RTOL):
 
 def _tuple(value):
     return tuple(value) if isinstance(value, list) else value
-
-
-def _first_nonfinite(losses):
-    hits = [(step, series, value) for series, points in losses.items() for step, value in points
-            if not math.isfinite(float(value))]
-    if hits:
-        step, series, value = min(hits)
-        return series, step, value
-    return None
 
 
 def _compare_series(series, got, want, identical, rtol):
