@@ -84,6 +84,21 @@ TOLERANCES = {
 }
 
 
+def tolerance(name):
+    """The stated :class:`Tolerance` of a port: ``TOLERANCES`` here, or the ``TOLERANCE`` of a port that keeps its
+    replay in its own module."""
+    if name in TOLERANCES:
+        return TOLERANCES[name]
+    import importlib
+
+    return importlib.import_module(f"reproductions.modern.{PORT_MODULES[name]}").TOLERANCE
+
+
+# ports that keep their replay (the legacy data and noise order) and their TOLERANCE in their own module
+PORT_MODULES = {"001_dcgan_generator": "dcgan_generator_001", "002_cgan_maxout": "cgan_maxout_002",
+                "003_dcgan_keras": "dcgan_keras_003"}
+
+
 @dataclass
 class Comparison:
     """Two loss trajectories and their step-by-step deviation.
@@ -255,7 +270,23 @@ def modern_000(legacy_weights, steps, seed, **port_options):
     return port.train(gan, data_X, steps)
 
 
-MODERN = {"004_vanilla_gan": modern_004, "000_infogan_gan": modern_000}
+def _replay_in(module):
+    """The replay of a port that keeps it in its own module (``PORT_MODULES``): ``replay(legacy_weights, steps,
+    seed, **options)`` returning one dict of losses per step, like ``modern_004`` above."""
+    def replay(legacy_weights, steps, seed, **port_options):
+        import importlib
+
+        port = importlib.import_module(f"reproductions.modern.{module}")
+        return port.replay(legacy_weights, steps, seed, **port_options)
+
+    return replay
+
+
+MODERN = {
+    "004_vanilla_gan": modern_004,
+    "000_infogan_gan": modern_000,
+    **{name: _replay_in(module) for name, module in PORT_MODULES.items()},
+}
 
 
 def compare(name, steps=200, seed=None, legacy_run=None, **port_options):
@@ -276,7 +307,7 @@ def compare(name, steps=200, seed=None, legacy_run=None, **port_options):
             legacy_run = run_legacy(name, steps, scratch, seed=seed)
     legacy, weights = legacy_run
     modern = MODERN[name](weights, steps, seed, **port_options)
-    return Comparison(name, steps, legacy[:steps], modern, TOLERANCES[name])
+    return Comparison(name, steps, legacy[:steps], modern, tolerance(name))
 
 
 def main(argv=None):
