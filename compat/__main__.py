@@ -22,6 +22,12 @@ def _parser():
     run.add_argument("--dataset", choices=["mnist", "fashion-mnist"],
                      help="what the default MNIST source serves (Fashion-MNIST is the offline stand-in)")
     run.add_argument("--xla", action="store_true", help="graph-level XLA JIT without editing the script")
+    run.add_argument("--sampler", metavar="MODULE:FUNCTION",
+                     help="function(script_globals, session) -> dict of arrays, saved at checkpoints")
+    run.add_argument("--sample-every", type=int, metavar="N",
+                     help="call the sampler before the first training step and after every N-th")
+    run.add_argument("--samples-dir", default="samples-by-step", metavar="DIR",
+                     help="where the sampler's step-<k>.npz files go (default: samples-by-step)")
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
 
@@ -44,7 +50,8 @@ def main(argv=None):
             shapes[label] = expression
         options = RunOptions(era=args.era, seed=args.seed, deterministic=args.deterministic,
                              max_steps=args.max_steps, record=args.record, record_shapes=shapes,
-                             dump_weights=args.dump_weights, dataset=args.dataset, xla=args.xla)
+                             dump_weights=args.dump_weights, dataset=args.dataset, xla=args.xla,
+                             sampler=args.sampler, sample_every=args.sample_every, samples_dir=args.samples_dir)
         return run(args.script, args.args, options)
     from compat import explain
 

@@ -7,8 +7,8 @@ and its tracebacks (cut to start at the script's own frames) are the script's. B
 - the era is chosen (``--era auto`` reads the source: TF1 if it uses a ``tf.`` name TensorFlow 2 lacks);
   TF1 turns off TF2 behaviour (eager execution, resource variables, v2 control flow) like TF 1.15's defaults;
 - user code's imports of tensorflow/numpy/scipy/six/keras are served era namespaces (``imports.py``);
-- ``--seed``, ``--deterministic``, ``--max-steps``, ``--record``, ``--dump-weights``, ``--dataset`` take effect
-  (``RunOptions``).
+- ``--seed``, ``--deterministic``, ``--max-steps``, ``--record``, ``--dump-weights``, ``--dataset``, ``--xla`` and
+  ``--sample-every`` (generator samples at checkpoints, ``samples.py``) take effect (``RunOptions``).
 
 A run changes process-wide state (patched classes, the import hook): one run per process.
 """
@@ -25,6 +25,7 @@ from compat import explain
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 from compat.imports import EraImporter
+from compat.samples import SampleDumps, load_sampler
 from compat.steps import StepLimitReached, StepMonitor
 
 
@@ -39,6 +40,9 @@ class RunOptions:
     dump_weights: str = None  # .npz of every variable's value before its first update (initial weights)
     dataset: str = None  # "mnist" or "fashion-mnist": what the default MNIST source serves (input_data)
     xla: bool = False  # graph-level XLA JIT for every Session (TF1) / tf.function (TF2)
+    sampler: str = None  # "module:function" called at step 0 and every sample_every steps (see samples.py)
+    sample_every: int = None
+    samples_dir: str = "samples-by-step"  # where step-<k>.npz files go (relative to the working directory)
 
 
 def _log(message):
@@ -117,6 +121,14 @@ def run(script, args=(), options=None):
     if not os.path.isfile(script):
         _log(f"cannot open script {script!r}: no such file")
         return 2
+    if bool(options.sampler) != bool(options.sample_every):
+        _log("--sampler and --sample-every go together: name the sampler and how often to call it")
+        return 2
+    try:
+        sampler = load_sampler(options.sampler) if options.sampler else None
+    except ValueError as error:
+        _log(str(error))
+        return 2
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
     if options.dataset:
         os.environ["COMPAT_MNIST_DATASET"] = options.dataset
@@ -142,6 +154,8 @@ def run(script, args=(), options=None):
     importer = EraImporter(era, [os.path.dirname(script)])
     main = types.ModuleType("__main__")
     main.__dict__.update(__file__=script, __builtins__=builtins, __cached__=None, __package__=None)
+    if sampler:
+        monitor.samples = SampleDumps(sampler, options.sample_every, options.samples_dir, main.__dict__)
     saved_main, saved_argv = sys.modules.get("__main__"), sys.argv
     sys.modules["__main__"] = main
     sys.argv = [script, *args]

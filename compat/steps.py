@@ -32,6 +32,7 @@ class StepLimitReached(BaseException):
 class StepMonitor:
     def __init__(self, max_steps=None, record_path=None, weights_path=None):
         self.max_steps = max_steps
+        self.samples = None  # a compat.samples.SampleDumps, set by the runner for --sample-every
         self.weights_path = weights_path
         self.initial = {}  # id(variable) -> (name, value before its first update), for --dump-weights
         self.steps = 0
@@ -45,16 +46,20 @@ class StepMonitor:
         self._patches = []
 
     # --- bookkeeping shared by every kind of step --------------------------------------------------------------
-    def before_step(self):
+    def before_step(self, session=None):
         if self.max_steps is not None and self.steps >= self.max_steps:
             raise StepLimitReached(self.steps)
+        if self.samples and self.steps == 0:  # the untrained generator
+            self.samples.at(0, session)
 
-    def after_step(self, losses):
+    def after_step(self, losses, session=None):
         self.steps += 1
         losses = {**self._pending, **losses}
         self._pending = {}
         if self._record:
             self._write({"step": self.steps, "losses": {k: _json_float(v) for k, v in losses.items()}})
+        if self.samples:
+            self.samples.at(self.steps, session)
 
     def _write(self, event):
         self._record.write(json.dumps(event, allow_nan=True) + "\n")
@@ -122,13 +127,13 @@ class StepMonitor:
             keys = monitor._train_fetch_keys(flat, train_ops)
             if keys is None:
                 return original(sess, fetches, feed_dict, options, run_metadata)
-            monitor.before_step()
+            monitor.before_step(sess)
             if monitor.weights_path and not monitor.initial:
                 monitor._capture_graph_weights(sess, original)
             result = original(sess, fetches, feed_dict, options, run_metadata)
             if not monitor.variables:
                 monitor._note_graph_variables(sess.graph)
-            monitor.after_step(monitor._graph_losses(sys._getframe(1), flat, keys, unflatten(result)))
+            monitor.after_step(monitor._graph_losses(sys._getframe(1), flat, keys, unflatten(result)), sess)
             return result
 
         return run

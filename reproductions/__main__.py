@@ -41,13 +41,22 @@ def cmd_list(args):
 
 
 def cmd_run(args):
+    from reproductions import quality
+
     worst = 0
     for entry in _entries(args.names, args.all):
-        result = execute.run(entry, args.dataset, args.out, mode="full" if args.full else "smoke")
+        mode = "full" if args.full else "smoke"
+        _say(f"running {entry.name} ({mode}{f', {args.steps} steps' if args.steps else ''}) on {args.dataset} ...")
+        result = execute.run(entry, args.dataset, args.out, mode=mode, steps=args.steps)
+        if args.full:  # score whatever checkpoints it reached, even when it failed later
+            result.quality = quality.trajectory(Path(result.workdir) / execute.SAMPLES_DIR, args.dataset,
+                                                Path(args.out) / "classifiers", say=_say)
         result.save(_results_path(args.out, entry.name, args.dataset))
         _say(f"{entry.name}: {result.status} after {result.steps} steps in {result.seconds:.1f} s"
              + (f" — {result.message}" if result.message else "")
              + "".join(f"\n  {s}: last {p[-1][1]:.4f} (step {p[-1][0]})" for s, p in result.losses.items()))
+        if result.quality:
+            _say(quality.format_trajectory(result.quality))
         worst = max(worst, 0 if result.ok else 1)
     return worst
 
@@ -170,7 +179,10 @@ def main(argv=None):
         sub.add_argument("names", nargs="*")
         sub.add_argument("--all", action="store_true")
         if name == "run":
-            sub.add_argument("--full", action="store_true", help="the script's full length instead of a smoke run")
+            sub.add_argument("--full", action="store_true",
+                             help="the script's full length instead of a smoke run, scored at its checkpoints")
+            sub.add_argument("--steps", type=int, help="stop after this many training steps (default: smoke "
+                                                       "length, or the script's own length with --full)")
         if name == "check":
             sub.add_argument("--report", action="store_true", help="also write the report")
         sub.set_defaults(func=func)

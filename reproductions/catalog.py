@@ -26,6 +26,8 @@ class Reproduction:
     idx_dir: str = None  # where the script reads the four IDX .gz files itself ("{dataset}" substituted)
     timeout: int = 600  # seconds a smoke run may take before it counts as hung
     rtol: float = 1e-3  # loss envelope across machines (reproductions/baseline.py says how it was measured)
+    sampler: str = None  # "module:function" drawing generator samples at checkpoints (reproductions/samplers.py)
+    checkpoint_every: int = None  # steps between quality checkpoints in a full run: the script's own sample cadence
 
     @property
     def script_path(self):
@@ -44,6 +46,8 @@ CATALOG = (
         samples="results/**/*.png",
         idx_dir="data/{dataset}",
         rtol=1e-2,  # the minibatch layer amplifies rounding: 7e-4 measured between 1 and 2 threads
+        sampler="reproductions.samplers:infogan_gan_000",
+        checkpoint_every=600,  # its grid every 300 iterations (an epoch: 1093 iterations of 64 of 70,000 images)
     ),
     Reproduction(
         name="001_dcgan_generator",
@@ -53,6 +57,8 @@ CATALOG = (
         smoke_steps=4,  # ~1.5 s an update on 2 cores (64 images of 32x64, three transposed convolutions)
         shapes={"generator": "G_sample", "discriminator": "D_logit_real"},
         samples="samples/*.png",
+        sampler="reproductions.samplers:dcgan_generator_001",
+        checkpoint_every=256,  # its run_diagnostics every 128 D steps (an epoch: 429 iterations)
     ),
     Reproduction(
         name="002_cgan_maxout",
@@ -62,6 +68,8 @@ CATALOG = (
         smoke_steps=9,  # three train_on_batch calls (D real, D fake, combined G) per iteration
         shapes={"generator": "cgan.generator", "discriminator": "cgan.discriminator"},
         samples="images/*.png",
+        sampler="reproductions.samplers:cgan_maxout_002",
+        checkpoint_every=600,  # its grid every 200 iterations of three train_on_batch calls (an epoch: 600)
     ),
     Reproduction(
         name="003_dcgan_keras",
@@ -71,6 +79,8 @@ CATALOG = (
         smoke_steps=10,  # G update then D update per iteration; an epoch (the first grid) is 3750 updates
         shapes={"generator": "gan.g", "discriminator": "gan.d"},
         samples="visual/dcgan/*.png",
+        sampler="reproductions.samplers:dcgan_keras_003",
+        checkpoint_every=800,  # its log line every 400 iterations (its grid: once an epoch, 3750 steps)
     ),
     Reproduction(
         name="004_vanilla_gan",
@@ -80,6 +90,8 @@ CATALOG = (
         smoke_steps=20,
         shapes={"generator": "G_sample", "discriminator": "D_logit_real"},
         samples="out/*.png",
+        sampler="reproductions.samplers:vanilla_gan_004",
+        checkpoint_every=2000,  # its figure every 1000 iterations
     ),
 )
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from reproductions.catalog import REPO
 
+SAMPLES_DIR = "samples-by-step"  # a full run's checkpoint samples, in its working directory
 IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
              "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
 
@@ -35,6 +36,7 @@ class RunResult:
     variables: list = field(default_factory=list)  # [[name, shape], ...]
     shapes: dict = field(default_factory=dict)
     samples: str = None  # newest sample grid written by the script
+    quality: dict = field(default_factory=dict)  # full runs: reproductions.quality.trajectory of its checkpoints
     seconds: float = 0.0
     workdir: str = ""
     log: str = ""
@@ -95,14 +97,20 @@ def parse_record(path, result):
             result.shapes = event["shapes"]
 
 
-def run(entry, dataset, out, mode="smoke", timeout=None, env=None):
-    """Run ``entry`` on ``dataset``; never raises for the script's own failures (they become the result's status)."""
+def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None):
+    """Run ``entry`` on ``dataset``; never raises for the script's own failures (they become the result's status).
+
+    A full run also dumps generator samples at the entry's checkpoints (``samples-by-step/step-<k>.npz``) for
+    :mod:`reproductions.quality`. ``steps`` overrides the length (default: smoke_steps, or full_steps / the
+    script's own length).
+    """
     out = Path(out).resolve()
     workdir = out / "runs" / dataset / entry.name / mode
     if mode == "smoke" and workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     result = RunResult(entry.name, dataset, entry.seed, mode, workdir=str(workdir), log=str(workdir / "run.log"))
+    timeout = timeout or (entry.timeout if mode == "smoke" else None)  # a full run may take hours
     started = time.perf_counter()
     if entry.idx_dir:
         try:
@@ -111,9 +119,13 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None):
             result.status, result.message = "no data", str(error)
             return result
     record = workdir / "record.jsonl"
-    steps = entry.smoke_steps if mode == "smoke" else entry.full_steps
+    steps = steps or (entry.smoke_steps if mode == "smoke" else entry.full_steps)
     command = [sys.executable, "-m", "compat", "run", "--seed", str(entry.seed), "--deterministic",
                "--dataset", dataset, "--record", str(record)]
+    if mode == "full" and entry.sampler:
+        shutil.rmtree(workdir / SAMPLES_DIR, ignore_errors=True)  # a trajectory belongs to one run
+        command += ["--sampler", entry.sampler, "--sample-every", str(entry.checkpoint_every),
+                    "--samples-dir", str(workdir / SAMPLES_DIR)]
     if steps:
         command += ["--max-steps", str(steps)]
     for label, expression in entry.shapes.items():
@@ -127,7 +139,7 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None):
         process = subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, env=environment,
                                    start_new_session=True)
         try:
-            code = process.wait(timeout=timeout or entry.timeout)
+            code = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)  # the whole group: TF may have spawned helpers
             process.wait()
@@ -136,7 +148,7 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None):
     parse_record(record, result)
     if code is None:
         result.status = "timeout"
-        result.message = f"no exit after {timeout or entry.timeout} s (hung?); last recorded step {result.steps}"
+        result.message = f"no exit after {timeout} s (hung?); last recorded step {result.steps}"
     elif code != 0:
         result.status = "error"
         result.message = f"exit status {code}: {_last_error_line(result.log)} (log: {result.log})"
