@@ -125,7 +125,7 @@ def run(script, args=(), options=None):
         _log("--sampler and --sample-every go together: name the sampler and how often to call it")
         return 2
     try:
-        sampler = load_sampler(options.sampler) if options.sampler else None
+        sampler = load_sampler(options.sampler, os.path.dirname(script)) if options.sampler else None
     except ValueError as error:
         _log(str(error))
         return 2

@@ -26,16 +26,25 @@ from pathlib import Path
 import numpy as np
 
 
-def load_sampler(spec):
-    """``"package.module:function"`` -> the function; a clear ValueError for anything else."""
+def load_sampler(spec, script_folder=None):
+    """``"package.module:function"`` -> the function; a clear ValueError for anything else.
+
+    The module is looked up as the script would see it (``script_folder`` first on sys.path), but imported as
+    plain harness code: it gets the real libraries, not the era namespaces the script's own modules get.
+    """
     module_name, sep, attribute = spec.partition(":")
     if not sep or not module_name or not attribute:
         raise ValueError(f"--sampler needs MODULE:FUNCTION (e.g. reproductions.samplers:vanilla_gan_004), "
                          f"got {spec!r}")
+    if script_folder:
+        sys.path.insert(0, script_folder)
     try:
         function = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as error:
         raise ValueError(f"--sampler {spec!r}: {error}") from error
+    finally:
+        if script_folder:
+            sys.path.remove(script_folder)
     if not callable(function):
         raise ValueError(f"--sampler {spec!r} is not a function")
     return function

@@ -1,14 +1,18 @@
-"""``python -m reproductions list | run NAME... | check [--all] [NAME...] | record NAME... | report``
+"""``python -m reproductions list | run [--full] NAME... | check [--all] [NAME...] | record NAME... | report | publish``
 
 - ``list``    the reproductions and their baselines;
-- ``run``     run (smoke by default, ``--full`` for the script's full length) and show what was recorded;
+- ``run``     run (smoke by default, ``--full`` for the script's full length, scored at its checkpoints: see
+  ``quality.py``) and show what was recorded;
 - ``check``   smoke-run and compare with the committed baselines; non-zero exit on any regression or error;
 - ``record``  smoke-run and (re)write the baselines — only when asked, atomically, never from a failed run;
-- ``report``  the table, figures and index page from the last check (``check --report`` does both);
+- ``report``  the table, figures and index page from the last check or full run (``check --report`` does both);
+- ``publish`` copy full runs' figures and summaries into results/ (for the README) and print their README lines;
 - ``quality`` score the published upstream grids and any grid given (e.g. a full run's newest) with the evaluation
   classifier, side by side (see ``grids.py`` and ``metrics.py``).
 """
 import argparse
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -108,8 +112,8 @@ def write_report(rows, out):
     folder = Path(out) / "report"
     figures = []
     for result, _ in rows:
-        try:
-            recorded = baseline.load(baseline.path_for(result.name, result.dataset))
+        try:  # a full run is not compared with the (smoke-length) baseline
+            recorded = None if result.mode == "full" else baseline.load(baseline.path_for(result.name, result.dataset))
         except baseline.BaselineError:
             recorded = None
         path = folder / f"{result.name}.{result.dataset}.png"
@@ -126,6 +130,9 @@ def cmd_report(args):
         if not path.exists():
             continue
         result = execute.RunResult.load(path)
+        if result.mode == "full":
+            rows.append((result, None))
+            continue
         try:
             verdict = baseline.compare(result, baseline.load(baseline.path_for(entry.name, args.dataset)),
                                        entry.rtol) \
@@ -139,6 +146,36 @@ def cmd_report(args):
     _say(report.table(rows))
     write_report(rows, args.out)
     return 0
+
+
+def cmd_publish(args):
+    """Copy each full run's figure and a summary (command, length, wall time, machine, quality trajectory) into the
+    repository's results/ folder, and print the README lines that show them."""
+    from reproductions import quality
+
+    target = catalog.REPO / "results"
+    target.mkdir(exist_ok=True)
+    published = 0
+    for entry in _entries(args.names, True):
+        path = _results_path(args.out, entry.name, args.dataset)
+        result = execute.RunResult.load(path) if path.exists() else None
+        if result is None or result.mode != "full":
+            continue
+        stem = f"{entry.name}.{args.dataset}.full"
+        report.figure(result, None, target / f"{stem}.png")
+        command = f"python -m reproductions --dataset {args.dataset} run --full --steps {result.steps} {entry.name}"
+        summary = {"name": entry.name, "dataset": args.dataset, "command": command, "status": result.status,
+                   "steps": result.steps, "seconds": result.seconds, "environment": baseline.environment(),
+                   "cpu_count": os.cpu_count(), "final_losses": {s: p[-1] for s, p in result.losses.items()},
+                   "quality": result.quality}
+        (target / f"{stem}.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+        _say(f"### {entry.name}: {result.steps} steps in {result.seconds / 60:.0f} min\n\n"
+             f"![{entry.name}](results/{stem}.png)\n\n```sh\n{command}\n```\n\n```\n"
+             f"{quality.format_trajectory(result.quality)}\n```\n")
+        published += 1
+    if not published:
+        _say(f"no full runs under {Path(args.out) / 'results'}: `python -m reproductions run --full NAME` first")
+    return 0 if published else 1
 
 
 def cmd_quality(args):
@@ -174,7 +211,8 @@ def main(argv=None):
     quality.add_argument("--grid", dest="grids", action="append", default=[], metavar="NAME=PATH",
                          help="also score this grid, named upstream-style so it lands beside its upstream peers")
     quality.set_defaults(func=cmd_quality)
-    for name, func in (("run", cmd_run), ("check", cmd_check), ("record", cmd_record), ("report", cmd_report)):
+    for name, func in (("run", cmd_run), ("check", cmd_check), ("record", cmd_record), ("report", cmd_report),
+                       ("publish", cmd_publish)):
         sub = commands.add_parser(name)
         sub.add_argument("names", nargs="*")
         sub.add_argument("--all", action="store_true")

@@ -10,6 +10,7 @@ read against two references measured the same way:
 - ``floor``: the untrained generator, the samples of step 0 (before the first update).
 """
 import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ def read_samples(path):
         with np.load(path) as data:
             images = np.asarray(data["images"], dtype=np.float32)
             labels = np.asarray(data["labels"]) if "labels" in data.files else None
-    except (OSError, ValueError, KeyError, EOFError) as error:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
         raise SamplesError(f"{path}: not a readable samples file ({type(error).__name__}: {error}); delete it "
                            f"or rerun the checkpoint") from error
     if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) < 2:
@@ -50,8 +51,16 @@ def step_files(folder):
     return sorted(found)
 
 
-def trajectory(folder, dataset, classifier_folder=classifiers.DEFAULT_FOLDER, say=print):
+def trajectory(folder, dataset, classifier_folder=classifiers.DEFAULT_FOLDER, say=print, model=None):
     """Score every samples file in ``folder``; ``{}`` when there is none.
+
+    Args:
+      folder: a run's ``samples-by-step`` folder.
+      dataset: what the run trained on: its evaluation classifier scores the samples.
+      classifier_folder: the classifiers' cache (trained there when missing, see
+        :func:`reproductions.classifier.load_or_train`).
+      say: where to report skipped files.
+      model: a :class:`reproductions.classifier.Classifier` to use instead of the cached one.
 
     Returns:
       dict with ``points`` (``[{"step", "n", "classifier_score", "frechet_distance", "conditional_accuracy"}]`` by
@@ -62,7 +71,7 @@ def trajectory(folder, dataset, classifier_folder=classifiers.DEFAULT_FOLDER, sa
     files = step_files(folder)
     if not files:
         return {}
-    model = classifiers.load_or_train(dataset, folder=classifier_folder, verbose=False)
+    model = model or classifiers.load_or_train(dataset, folder=classifier_folder, verbose=False)
     points, skipped, reference, reference_labels = [], [], None, None
     for step, path in files:
         try:

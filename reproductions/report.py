@@ -1,8 +1,10 @@
-"""The report: a terminal table, and per reproduction a figure (its loss trajectories over the baseline's, next to
-its newest sample grid), tied together by an index page."""
+"""The report: a terminal table, and per reproduction a figure (its loss trajectories over the baseline's, its
+quality trajectory when it was a full run, its newest samples), tied together by an index page."""
 import html
 import os
 from pathlib import Path
+
+import numpy as np
 
 
 def table(rows):
@@ -23,19 +25,80 @@ def table(rows):
     return "\n".join(out)
 
 
+SMOOTH_ABOVE = 2000  # points per series beyond which a loss curve is drawn as a running mean (full runs)
+
+
+def _smoothed(points):
+    """(steps, values) of a loss series; long series (full runs) as a running mean over ~1/200 of the run."""
+    steps, values = (np.asarray(column, dtype=np.float64) for column in zip(*points))
+    if len(values) <= SMOOTH_ABOVE:
+        return steps, values
+    window = len(values) // 200
+    kernel = np.ones(window) / window
+    return steps[window - 1:], np.convolve(values, kernel, mode="valid")
+
+
+def quality_panel(axes, quality):
+    """The quality trajectory: classifier score (left axis) and Fréchet distance (right axis) at each checkpoint,
+    with the real-data reference (dashed, band of ±2 sd over draws) and the untrained generator (step 0)."""
+    points = quality["points"]
+    steps = [p["step"] for p in points]
+    axes.plot(steps, [p["classifier_score"] for p in points], "o-", color="tab:blue", markersize=3,
+              label="classifier score")
+    axes.set_ylabel("classifier score (higher is better)", color="tab:blue", fontsize=8)
+    distance = axes.twinx()
+    distance.plot(steps, [p["frechet_distance"] for p in points], "s-", color="tab:red", markersize=3,
+                  label="Fréchet distance")
+    distance.set_ylabel("Fréchet distance (lower is better)", color="tab:red", fontsize=8)
+    distance.set_yscale("log")
+    for ax, key, colour in ((axes, "classifier_score", "tab:blue"), (distance, "frechet_distance", "tab:red")):
+        mean, spread = quality["real"][key], quality["real_spread"][key]
+        ax.axhline(mean, color=colour, linestyle="--", linewidth=1)
+        ax.axhspan(mean - 2 * spread, mean + 2 * spread, color=colour, alpha=0.1)
+    if points[0].get("conditional_accuracy") is not None:
+        axes.plot(steps, [10 * p["conditional_accuracy"] for p in points], "^-", color="tab:green", markersize=3,
+                  label="conditional accuracy x 10")
+    axes.set_xlabel("training step")
+    axes.set_title(f"sample quality ({quality['real']['n']} samples; dashed: real data)", fontsize=9)
+    handles = axes.get_legend_handles_labels()[0] + distance.get_legend_handles_labels()[0]
+    axes.legend(handles, [h.get_label() for h in handles], fontsize=7, loc="center right")
+
+
+def samples_mosaic(path, rows=8, cols=8):
+    """A checkpoint's samples (``step-<k>.npz``) as one image: rows x cols tiles; conditional samples ordered so
+    that column c shows class c."""
+    with np.load(path) as data:
+        images = data["images"]
+        labels = data["labels"] if "labels" in data.files else None
+    if labels is not None:
+        cols = int(labels.max()) + 1
+        rows = min([rows] + [int(np.sum(labels == c)) for c in range(cols)])
+        images = np.stack([images[labels == c][:rows] for c in range(cols)], axis=1)  # (rows, cols, 28, 28)
+    else:
+        rows = min(rows, len(images) // cols)  # fewer samples than tiles: as many full rows as there are
+        images = images[:rows * cols].reshape(rows, cols, 28, 28)
+    return images.transpose(0, 2, 1, 3).reshape(rows * 28, cols * 28)
+
+
 def figure(result, baseline, path):
-    """Losses (this run solid, baseline dashed) beside the newest sample grid; written to ``path``."""
+    """Losses (this run solid, baseline dashed) beside the newest sample grid; a full run with a quality
+    trajectory also gets its quality panel, and its last checkpoint's samples stand in for the grid."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (losses, grid) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 2]})
+    scored = bool(result.quality and result.quality.get("points"))
+    if scored:
+        fig, (losses, trend, grid) = plt.subplots(1, 3, figsize=(15, 4), gridspec_kw={"width_ratios": [3, 3, 2]})
+        quality_panel(trend, result.quality)
+    else:
+        fig, (losses, grid) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 2]})
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, series in enumerate(sorted(set(result.losses) | set((baseline or {}).get("losses", {})))):
         colour = colours[i % len(colours)]
         if series in result.losses:
-            steps, values = zip(*result.losses[series])
+            steps, values = _smoothed(result.losses[series])
             losses.plot(steps, values, color=colour, label=f"{series}")
         if baseline and series in baseline["losses"]:
             steps, values = zip(*baseline["losses"][series])
@@ -46,7 +109,11 @@ def figure(result, baseline, path):
     if losses.lines:
         losses.legend(fontsize=7)
     grid.axis("off")
-    if result.samples and Path(result.samples).exists():
+    last = max(Path(result.workdir).glob("samples-by-step/step-*.npz"), default=None) if scored else None
+    if last is not None:
+        grid.imshow(samples_mosaic(last), cmap="gray", vmin=0, vmax=1)
+        grid.set_title(f"samples at step {int(last.stem.split('-')[1])}", fontsize=9)
+    elif result.samples and Path(result.samples).exists():
         grid.imshow(plt.imread(result.samples), cmap="gray")
         grid.set_title(f"samples: {Path(result.samples).name}", fontsize=9)
     else:

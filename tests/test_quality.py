@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from reproductions import classifier as classifiers  # noqa: E402
-from reproductions import grids, metrics  # noqa: E402
+from reproductions import grids, metrics, quality  # noqa: E402
 
 FASHION_DIR = "/usr/share/datasets/fashion-mnist"
 SLOW = os.environ.get("COMPAT_SLOW_TESTS", "") not in ("", "0")
@@ -294,6 +294,48 @@ def test_reference_points_order_real_above_noise(small_classifier):
     # Samples of a single class (the class mix of a one-label conditional batch) predict alike: a low score.
     one_class = metrics.real_reference(trained, 64, labels=np.full(64, 7), draws=4)
     assert one_class.scores["classifier_score"] < reference.scores["classifier_score"] / 2
+
+
+@needs_fashion
+def test_quality_trajectory_runs_from_the_noise_floor_to_real_data(small_classifier, fashion_splits, tmp_path):
+    # A run's checkpoints, made by hand: noise before training, then real training images (what a perfect
+    # generator would draw): the trajectory must climb from the floor to the real reference.
+    trained, _ = small_classifier
+    real = fashion_splits.train_images[-3000:].astype(np.float32) / 255.0
+    np.savez(tmp_path / "step-00000000.npz", images=metrics.uniform_noise_images(500))
+    np.savez(tmp_path / "step-00000600.npz", images=0.5 * real[:500] + 0.5 * metrics.uniform_noise_images(500, 1))
+    np.savez(tmp_path / "step-00001200.npz", images=real[1000:1500])
+    result = quality.trajectory(tmp_path, "fashion-mnist", model=trained)
+    assert [p["step"] for p in result["points"]] == [0, 600, 1200] and not result["skipped"]
+    floor, half, last = result["points"]
+    assert result["floor"] == floor and result["real"]["n"] == 500
+    assert floor["frechet_distance"] > half["frechet_distance"] > last["frechet_distance"]
+    assert floor["classifier_score"] < last["classifier_score"]
+    # real training images score like the real (held-out) reference: within a few spreads of it
+    for key in ("classifier_score", "frechet_distance"):
+        assert abs(last[key] - result["real"][key]) < max(4 * result["real_spread"][key], 0.1 * result["real"][key])
+    table = quality.format_trajectory(result)
+    assert table.splitlines()[1].split()[0] == "0" and table.splitlines()[-1].startswith("    real")
+
+
+@needs_fashion
+def test_quality_trajectory_scores_conditional_samples_and_skips_bad_files(small_classifier, fashion_splits,
+                                                                           tmp_path):
+    trained, _ = small_classifier
+    images = fashion_splits.train_images[:200].astype(np.float32) / 255.0
+    labels = np.asarray(fashion_splits.train_labels[:200])
+    np.savez(tmp_path / "step-00000000.npz", images=images, labels=(labels + 1) % 10)  # every label wrong
+    np.savez(tmp_path / "step-00000010.npz", images=images, labels=labels)
+    (tmp_path / "step-00000020.npz").write_bytes(b"PK\x03\x04 truncated")  # a run killed mid-write
+    np.savez(tmp_path / "step-00000030.npz", images=images * 2 - 1, labels=labels)  # a tanh range left unmapped
+    said = []
+    result = quality.trajectory(tmp_path, "fashion-mnist", model=trained, say=said.append)
+    assert [p["step"] for p in result["points"]] == [0, 10]
+    wrong, right = result["points"]
+    assert wrong["conditional_accuracy"] < 0.2 < 0.7 < right["conditional_accuracy"]
+    assert len(result["skipped"]) == 2 and len(said) == 2
+    assert "step-00000020.npz: not a readable samples file" in result["skipped"][0]
+    assert "step-00000030.npz: pixel values outside [0, 1]" in result["skipped"][1]
 
 
 def test_mnist_offline_split_is_announced():

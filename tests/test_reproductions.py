@@ -172,3 +172,28 @@ def test_quality_table_labels_own_grids_apart_from_upstream():
     text = grids.format_table([{**row, "source": "fashion_mnist_GAN_epoch000_test_all_classes.png"},
                                {**row, "source": "fashion_mnist_GAN_epoch000_test_all_classes_this-suite.png"}])
     assert "upstream GAN epoch 1" in text and "this-suite GAN epoch 1" in text
+
+
+def test_full_run_samples_at_checkpoints_and_reports_its_quality_trajectory(tmp_path):
+    from reproductions import classifier as classifiers
+    from reproductions import quality, report
+
+    if not Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").exists():
+        pytest.skip("Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)")
+    sampled = entry("era_gan/gan.py", args=("samples",), sampler="gan_sampler:draw", checkpoint_every=2)
+    smoke = execute.run(sampled, "fashion-mnist", tmp_path / "out", steps=4)
+    assert smoke.ok and not (Path(smoke.workdir) / execute.SAMPLES_DIR).exists()  # only full runs sample
+    full = execute.run(sampled, "fashion-mnist", tmp_path / "out", mode="full", steps=4)
+    assert full.ok and full.steps == 4, full.message
+    folder = Path(full.workdir) / execute.SAMPLES_DIR
+    assert [step for step, _ in quality.step_files(folder)] == [0, 2, 4]
+    tiny = classifiers.load_or_train("fashion-mnist", folder=tmp_path / "cls", train_size=500, epochs=1,
+                                     verbose=False)
+    full.quality = quality.trajectory(folder, "fashion-mnist", model=tiny)
+    assert [p["step"] for p in full.quality["points"]] == [0, 2, 4] and full.quality["real"]["n"] == 32
+    assert full.quality["floor"]["step"] == 0
+    saved = tmp_path / "full.json"
+    full.save(saved)
+    assert execute.RunResult.load(saved).quality == full.quality  # the trajectory travels with the result
+    report.figure(full, None, tmp_path / "figure.png")
+    assert (tmp_path / "figure.png").stat().st_size > 10_000

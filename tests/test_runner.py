@@ -158,3 +158,40 @@ def test_explain_lists_era_names_with_their_replacements(compat_run):
     assert "tf.nn.relu" not in items  # still in TF 2: not an era name
     text = compat_run("explain", FIXTURE).stdout
     assert "tf.contrib.layers.batch_norm    [ops.py:" in text
+
+
+def test_sampler_dumps_checkpoints_without_disturbing_training(compat_run, tmp_path):
+    plain = compat_run("run", "--max-steps", "8", "--seed", "3", "--deterministic", "--record", "plain.jsonl",
+                       FIXTURE)
+    sampled = compat_run("run", "--max-steps", "8", "--seed", "3", "--deterministic", "--record", "sampled.jsonl",
+                         "--sampler", "gan_sampler:draw", "--sample-every", "4", "--samples-dir", "dumps", FIXTURE)
+    assert plain.returncode == 0 and sampled.returncode == 0, sampled.stderr
+    # the sampler draws from its own generator and feeds Z: the script's trajectory is bit for bit the same
+    losses = [[e["losses"] for e in records(tmp_path / name) if "step" in e] for name in ("plain.jsonl",
+                                                                                          "sampled.jsonl")]
+    assert losses[0] == losses[1]
+    dumps = sorted(p.name for p in (tmp_path / "dumps").iterdir())
+    assert dumps == ["step-00000000.npz", "step-00000004.npz", "step-00000008.npz"]  # before training, every 4th
+    first, last = (np.load(tmp_path / "dumps" / name) for name in (dumps[0], dumps[-1]))
+    assert first["images"].shape == (32, 28, 28)
+    # step 0 is dumped before the first update, step 8 after the 8th (the script's loop variable: iteration 3)
+    assert int(first["step_seen"]) == 0 and int(last["step_seen"]) == 3
+    assert not np.array_equal(first["images"], last["images"])  # same noise, trained weights: other samples
+
+
+def test_broken_sampler_is_reported_once_and_training_goes_on(compat_run, tmp_path):
+    result = compat_run("run", "--max-steps", "6", "--sampler", "gan_sampler:broken", "--sample-every", "2",
+                        FIXTURE)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("sampler broken failed at step 0 (RuntimeError: this sampler always fails)") == 1
+    assert "stopped after 6 training steps" in result.stderr
+
+
+def test_bad_sampler_options_are_refused_before_the_script_runs(compat_run, tmp_path):
+    missing = compat_run("run", "--sampler", "gan_sampler:nowhere", "--sample-every", "2", FIXTURE)
+    assert missing.returncode == 2 and "--sampler 'gan_sampler:nowhere'" in missing.stderr
+    alone = compat_run("run", "--sample-every", "2", FIXTURE)
+    assert alone.returncode == 2 and "--sampler and --sample-every go together" in alone.stderr
+    malformed = compat_run("run", "--sampler", "no_colon", "--sample-every", "2", FIXTURE)
+    assert malformed.returncode == 2 and "needs MODULE:FUNCTION" in malformed.stderr
+    assert not (tmp_path / "samples-by-step").exists()
