@@ -28,6 +28,9 @@ def _parser():
                      help="call the sampler before the first training step and after every N-th")
     run.add_argument("--samples-dir", default="samples-by-step", metavar="DIR",
                      help="where the sampler's step-<k>.npz files go (default: samples-by-step)")
+    run.add_argument("--resume-at-step", type=int, default=0, metavar="K",
+                     help="the script restores a checkpoint taken after K steps: number steps from K+1, count K "
+                          "towards --max-steps and append to --record")
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
 
@@ -51,7 +54,8 @@ def main(argv=None):
         options = RunOptions(era=args.era, seed=args.seed, deterministic=args.deterministic,
                              max_steps=args.max_steps, record=args.record, record_shapes=shapes,
                              dump_weights=args.dump_weights, dataset=args.dataset, xla=args.xla,
-                             sampler=args.sampler, sample_every=args.sample_every, samples_dir=args.samples_dir)
+                             sampler=args.sampler, sample_every=args.sample_every, samples_dir=args.samples_dir,
+                             resume_at_step=args.resume_at_step)
         return run(args.script, args.args, options)
     from compat import explain
 

@@ -43,6 +43,7 @@ class RunOptions:
     sampler: str = None  # "module:function" called at step 0 and every sample_every steps (see samples.py)
     sample_every: int = None
     samples_dir: str = "samples-by-step"  # where step-<k>.npz files go (relative to the working directory)
+    resume_at_step: int = 0  # the script restores a checkpoint taken after this many steps: count on from there
 
 
 def _log(message):
@@ -149,7 +150,7 @@ def run(script, args=(), options=None):
     if options.xla:
         _enable_xla(era)
 
-    monitor = StepMonitor(options.max_steps, options.record, options.dump_weights)
+    monitor = StepMonitor(options.max_steps, options.record, options.dump_weights, options.resume_at_step)
     monitor.install()
     importer = EraImporter(era, [os.path.dirname(script)])
     main = types.ModuleType("__main__")

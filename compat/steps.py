@@ -10,8 +10,9 @@ A *training step* is one parameter update the script asks for:
 Each step is recorded as one JSON line ``{"step": k, "losses": {...}}``: in graph mode the scalar values the
 ``Session.run`` fetched, named by the script's own variable (``D_loss``) or attribute (``self.d_loss``) that holds
 the fetched tensor; with ``train_on_batch`` the model's ``metrics_names``; in eager code the scalar targets handed to
-``GradientTape.gradient`` since the previous step. At the end one ``{"variables": ...}`` line lists the trainable
-variables' names and shapes, then ``{"end": ...}``. Lines are flushed as written: a crash loses nothing recorded.
+``GradientTape.gradient`` since the previous step. Each ``tf.train.Saver.save`` adds ``{"checkpoint": {"step": k,
+"path": ...}}`` (where a resumed run can pick up, see the runner's ``--resume-at-step``). At the end one
+``{"variables": ...}`` line lists the trainable variables' names and shapes, then ``{"end": ...}``. Lines are flushed as written: a crash loses nothing recorded.
 
 When ``max_steps`` updates have run, the next one raises ``StepLimitReached`` (a BaseException, so a script's own
 ``except Exception`` cannot swallow it) and the runner ends the script with status 0.
@@ -30,14 +31,14 @@ class StepLimitReached(BaseException):
 
 
 class StepMonitor:
-    def __init__(self, max_steps=None, record_path=None, weights_path=None):
+    def __init__(self, max_steps=None, record_path=None, weights_path=None, first_step=0):
         self.max_steps = max_steps
         self.samples = None  # a compat.samples.SampleDumps, set by the runner for --sample-every
         self.weights_path = weights_path
         self.initial = {}  # id(variable) -> (name, value before its first update), for --dump-weights
-        self.steps = 0
+        self.steps = first_step  # a resumed run counts on from its checkpoint's step (and appends to its record)
         self.variables = {}  # id(variable) -> [name, shape]: TF2 names need not be unique (two "Variable:0")
-        self._record = open(record_path, "w", encoding="utf-8") if record_path else None
+        self._record = open(record_path, "a" if first_step else "w", encoding="utf-8") if record_path else None
         self._train_ops = weakref.WeakKeyDictionary()  # graph -> names of its train ops
         self._pending = {}  # eager losses seen by GradientTape.gradient since the last step
         self._names = {}  # tensor name -> script variable name
@@ -91,8 +92,10 @@ class StepMonitor:
         from tensorflow.python.client import session
         from tensorflow.python.eager import backprop
         from tensorflow.python.training import optimizer as v1_optimizer
+        from tensorflow.python.training import saver
 
         self._patch(session.BaseSession, "run", self._session_run)
+        self._patch(saver.Saver, "save", self._saver_save)
         self._patch(v1_optimizer.Optimizer, "apply_gradients", self._apply_gradients)
         self._patch(backprop.GradientTape, "gradient", self._tape_gradient)
         try:
@@ -159,6 +162,16 @@ class StepMonitor:
         if hasattr(fetches, "graph"):  # one Tensor or Operation
             return (fetches,), lambda result: (result,)
         return _flatten(fetches), _flatten
+
+    def _saver_save(self, original):
+        monitor = self
+
+        def save(saver, sess, save_path, *args, **kwargs):
+            path = original(saver, sess, save_path, *args, **kwargs)
+            monitor.record_event({"checkpoint": {"step": monitor.steps, "path": path}})
+            return path
+
+        return save
 
     def _apply_gradients(self, original):
         monitor = self

@@ -49,9 +49,11 @@ def cmd_run(args):
 
     worst = 0
     for entry in _entries(args.names, args.all):
+        if args.resume and not args.full:
+            raise SystemExit("--resume continues a full run: add --full")
         mode = "full" if args.full else "smoke"
         _say(f"running {entry.name} ({mode}{f', {args.steps} steps' if args.steps else ''}) on {args.dataset} ...")
-        result = execute.run(entry, args.dataset, args.out, mode=mode, steps=args.steps)
+        result = execute.run(entry, args.dataset, args.out, mode=mode, steps=args.steps, resume=args.resume)
         if args.full:  # score whatever checkpoints it reached, even when it failed later
             result.quality = quality.trajectory(Path(result.workdir) / execute.SAMPLES_DIR, args.dataset,
                                                 Path(args.out) / "classifiers", say=_say)
@@ -219,6 +221,8 @@ def main(argv=None):
         if name == "run":
             sub.add_argument("--full", action="store_true",
                              help="the script's full length instead of a smoke run, scored at its checkpoints")
+            sub.add_argument("--resume", action="store_true",
+                             help="continue an interrupted full run from its last checkpoint (000 and 001)")
             sub.add_argument("--steps", type=int, help="stop after this many training steps (default: smoke "
                                                        "length, or the script's own length with --full)")
         if name == "check":

@@ -28,6 +28,8 @@ class Reproduction:
     rtol: float = 1e-3  # loss envelope across machines (reproductions/baseline.py says how it was measured)
     sampler: str = None  # "module:function" drawing generator samples at checkpoints (reproductions/samplers.py)
     checkpoint_every: int = None  # steps between quality checkpoints in a full run: the script's own sample cadence
+    resume_args: tuple = None  # flags that make the script restore its last tf.train.Saver checkpoint; None: it
+    # keeps no checkpoint it can reload, so an interrupted full run starts over
 
     @property
     def script_path(self):
@@ -48,6 +50,7 @@ CATALOG = (
         rtol=1e-2,  # the minibatch layer amplifies rounding: 7e-4 measured between 1 and 2 threads
         sampler="reproductions.samplers:infogan_gan_000",
         checkpoint_every=600,  # its grid every 300 iterations (an epoch: 1093 iterations of 64 of 70,000 images)
+        resume_args=(),  # restores checkpoint/ by itself (a Saver checkpoint after every epoch)
     ),
     Reproduction(
         name="001_dcgan_generator",
@@ -59,6 +62,7 @@ CATALOG = (
         samples="samples/*.png",
         sampler="reproductions.samplers:dcgan_generator_001",
         checkpoint_every=256,  # its run_diagnostics every 128 D steps (an epoch: 429 iterations)
+        resume_args=("--restore_last",),  # a Saver checkpoint with every run_diagnostics
     ),
     Reproduction(
         name="002_cgan_maxout",

@@ -78,6 +78,46 @@ def prepare_idx(dataset, target, out):
             link.symlink_to(source.resolve())
 
 
+class ResumeError(Exception):
+    """A full run that cannot be resumed; the message says why and what to do."""
+
+
+def resume_point(entry, record, samples):
+    """Prepare an interrupted full run's folder for resuming and return the step to count on from.
+
+    The runner notes each ``tf.train.Saver.save`` in the record (``{"checkpoint": {"step": k}}``); the script,
+    started again with ``entry.resume_args``, restores the newest checkpoint, which holds the weights after ``k``
+    steps. Everything recorded after ``k`` (losses, samples) belongs to the lost part of the run and is dropped, so
+    the resumed run's record continues the old one without a gap or a repeated step. (The script's data order does
+    not resume: it reshuffles from its seed, as the script itself does when restarted.)
+    """
+    if entry.resume_args is None:
+        raise ResumeError(f"{entry.name} keeps no checkpoint it can reload: run it again without --resume")
+    if not Path(record).exists():
+        raise ResumeError(f"nothing to resume: no record of an earlier full run at {record}")
+    kept, step = [], 0
+    for line in Path(record).read_text(encoding="utf-8").splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        kept.append(event)
+        if "checkpoint" in event:
+            step = event["checkpoint"]["step"]
+    if step == 0:
+        raise ResumeError(f"the earlier run saved no checkpoint after training began (see {record}): run it again "
+                          "without --resume")
+    kept = [e for e in kept if ("step" in e and e["step"] <= step) or
+            ("checkpoint" in e and e["checkpoint"]["step"] <= step)]
+    tmp = Path(record).with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(e) + "\n" for e in kept), encoding="utf-8")
+    os.replace(tmp, record)
+    for path in Path(samples).glob("step-*.npz"):
+        if int(path.stem.split("-")[1]) > step:
+            path.unlink()
+    return step
+
+
 def parse_record(path, result):
     """Fill ``result`` from the runner's JSON-lines record (see compat.steps)."""
     if not Path(path).exists():
@@ -97,12 +137,13 @@ def parse_record(path, result):
             result.shapes = event["shapes"]
 
 
-def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None):
+def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None, resume=False):
     """Run ``entry`` on ``dataset``; never raises for the script's own failures (they become the result's status).
 
     A full run also dumps generator samples at the entry's checkpoints (``samples-by-step/step-<k>.npz``) for
     :mod:`reproductions.quality`. ``steps`` overrides the length (default: smoke_steps, or full_steps / the
-    script's own length).
+    script's own length). ``resume``: continue an interrupted full run from the last ``tf.train.Saver``
+    checkpoint its record notes (see :func:`resume_point`), keeping what it recorded up to there.
     """
     out = Path(out).resolve()
     workdir = out / "runs" / dataset / entry.name / mode
@@ -119,11 +160,21 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None):
             result.status, result.message = "no data", str(error)
             return result
     record = workdir / "record.jsonl"
+    first_step = 0
+    if resume:
+        try:
+            first_step = resume_point(entry, record, workdir / SAMPLES_DIR)
+        except ResumeError as error:
+            result.status, result.message = "error", str(error)
+            return result
     steps = steps or (entry.smoke_steps if mode == "smoke" else entry.full_steps)
     command = [sys.executable, "-m", "compat", "run", "--seed", str(entry.seed), "--deterministic",
                "--dataset", dataset, "--record", str(record)]
+    if first_step:
+        command += ["--resume-at-step", str(first_step)]
     if mode == "full" and entry.sampler:
-        shutil.rmtree(workdir / SAMPLES_DIR, ignore_errors=True)  # a trajectory belongs to one run
+        if not first_step:
+            shutil.rmtree(workdir / SAMPLES_DIR, ignore_errors=True)  # a trajectory belongs to one run
         command += ["--sampler", entry.sampler, "--sample-every", str(entry.checkpoint_every),
                     "--samples-dir", str(workdir / SAMPLES_DIR)]
     if steps:
@@ -131,9 +182,11 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None):
     for label, expression in entry.shapes.items():
         command += ["--record-shape", f"{label}={expression}"]
     command += [str(entry.script_path), *(a.format(dataset=dataset) for a in entry.args)]
+    if first_step:
+        command += list(entry.resume_args)
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
                    "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
-    with open(result.log, "w", encoding="utf-8") as log:
+    with open(result.log, "a" if first_step else "w", encoding="utf-8") as log:
         log.write("$ " + " ".join(command) + "\n")
         log.flush()
         process = subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, env=environment,
@@ -152,6 +205,8 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None):
     elif code != 0:
         result.status = "error"
         result.message = f"exit status {code}: {_last_error_line(result.log)} (log: {result.log})"
+    if first_step and result.ok:
+        result.message = f"resumed at step {first_step} (seconds: this part only)"
     nonfinite = result.first_nonfinite()
     if nonfinite and result.ok:
         step, series, value = nonfinite

@@ -197,3 +197,34 @@ def test_full_run_samples_at_checkpoints_and_reports_its_quality_trajectory(tmp_
     assert execute.RunResult.load(saved).quality == full.quality  # the trajectory travels with the result
     report.figure(full, None, tmp_path / "figure.png")
     assert (tmp_path / "figure.png").stat().st_size > 10_000
+
+
+def test_interrupted_full_run_resumes_from_its_last_checkpoint(tmp_path):
+    # The fixture saves a Saver checkpoint every second iteration (after steps 2, 6, 10, ...) and restores the
+    # newest one when it starts. A first attempt stopped after 8 steps stands for an interrupted run: its last
+    # checkpoint was taken after step 6, so steps 7-8 and their samples are dropped and redone.
+    resumable = entry("era_gan/gan.py", args=("samples",), sampler="gan_sampler:draw", checkpoint_every=2,
+                      resume_args=())
+    first = execute.run(resumable, "fashion-mnist", tmp_path / "out", mode="full", steps=8)
+    assert first.ok and first.steps == 8
+    record = Path(first.workdir) / "record.jsonl"
+    saved_at = [json.loads(line)["checkpoint"]["step"] for line in record.read_text().splitlines()
+                if '"checkpoint"' in line]
+    assert saved_at == [2, 6]  # the script saves after its D and G updates of iterations 0 and 2
+    resumed = execute.run(resumable, "fashion-mnist", tmp_path / "out", mode="full", steps=12, resume=True)
+    assert resumed.ok and resumed.message.startswith("resumed at step 6"), resumed.message
+    assert "restored" in Path(resumed.log).read_text()
+    steps = [s for s, _ in resumed.losses["d_loss"]] + [s for s, _ in resumed.losses["g_loss"]]
+    assert sorted(steps) == list(range(1, 13))  # no gap, no repeated step
+    kept = {s: v for s, v in first.losses["d_loss"] if s <= 6}
+    assert {s: v for s, v in resumed.losses["d_loss"] if s <= 6} == kept  # the recorded part is kept as it was
+    # step 7 trains the restored weights: its D loss is that of a trained D, not of a fresh one (2 log 2)
+    restart = execute.run(entry("era_gan/gan.py", args=("samples",)), "fashion-mnist", tmp_path / "fresh", steps=2)
+    assert dict(resumed.losses["d_loss"])[7] != restart.losses["d_loss"][0][1]
+    from reproductions import quality
+
+    assert [s for s, _ in quality.step_files(Path(resumed.workdir) / execute.SAMPLES_DIR)] == [0, 2, 4, 6, 8, 10, 12]
+
+    not_resumable = entry("era_gan/gan.py", args=("samples",), sampler="gan_sampler:draw", checkpoint_every=2)
+    refused = execute.run(not_resumable, "fashion-mnist", tmp_path / "out", mode="full", steps=4, resume=True)
+    assert refused.status == "error" and "keeps no checkpoint it can reload" in refused.message
