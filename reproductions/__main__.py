@@ -164,12 +164,21 @@ def cmd_publish(args):
         if result is None or result.mode != "full":
             continue
         stem = f"{entry.name}.{args.dataset}.full"
-        report.figure(result, None, target / f"{stem}.png")
+        report.figure(result, None, target / f"{stem}.png", dpi=60)  # small: it is committed
+        files = quality.step_files(Path(result.workdir) / execute.SAMPLES_DIR)
+        grid = None
+        if files:  # the last checkpoint at a published grid's size, for the table beside the upstream grids
+            from reproductions import classifier as classifiers
+
+            model = classifiers.load_or_train(args.dataset, folder=Path(args.out) / "classifiers", verbose=False)
+            size = 100 if result.quality["points"][-1]["conditional_accuracy"] is not None else 64
+            scores, real = quality.grid_sized(files[-1][1], model, size)
+            grid = {"step": files[-1][0], "scores": scores, "real": real.scores, "real_spread": real.spread}
         command = f"python -m reproductions --dataset {args.dataset} run --full --steps {result.steps} {entry.name}"
         summary = {"name": entry.name, "dataset": args.dataset, "command": command, "status": result.status,
                    "steps": result.steps, "seconds": result.seconds, "environment": baseline.environment(),
                    "cpu_count": os.cpu_count(), "final_losses": {s: p[-1] for s, p in result.losses.items()},
-                   "quality": result.quality}
+                   "quality": result.quality, "grid_sized": grid}
         (target / f"{stem}.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
         _say(f"### {entry.name}: {result.steps} steps in {result.seconds / 60:.0f} min\n\n"
              f"![{entry.name}](results/{stem}.png)\n\n```sh\n{command}\n```\n\n```\n"

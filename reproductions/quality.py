@@ -121,3 +121,18 @@ def format_trajectory(quality, every=1):
         lines.append(row(str(quality["points"][-1]["step"]), quality["points"][-1]))
     lines.append(row("real", quality["real"], quality["real_spread"]))
     return "\n".join(lines)
+
+
+def grid_sized(path, model, n):
+    """One checkpoint scored at the size of a published sample grid (64 GAN samples, or 100 CGAN samples, 10 per
+    class), so that it sits in one table with the upstream grids of ``python -m reproductions quality``: the first
+    ``n`` samples of the file (a sampler's labels cycle through the classes, so the first 100 hold 10 of each).
+
+    Returns:
+      ``(scores, real)``: :func:`reproductions.metrics.score` of the subset, and the real reference of that size and
+      class mix (its ``scores`` and ``spread``).
+    """
+    images, labels = read_samples(path)
+    images, labels = images[:n], None if labels is None else labels[:n]
+    reference = metrics.real_reference(model, n, labels)
+    return metrics.score(images, model, reference.pool_images, labels), reference

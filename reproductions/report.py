@@ -80,7 +80,7 @@ def samples_mosaic(path, rows=8, cols=8):
     return images.transpose(0, 2, 1, 3).reshape(rows * 28, cols * 28)
 
 
-def figure(result, baseline, path):
+def figure(result, baseline, path, dpi=80):
     """Losses (this run solid, baseline dashed) beside the newest sample grid; a full run with a quality
     trajectory also gets its quality panel, and its last checkpoint's samples stand in for the grid."""
     import matplotlib
@@ -120,7 +120,7 @@ def figure(result, baseline, path):
         grid.text(0.5, 0.5, "no sample grid written", ha="center", va="center")
     fig.tight_layout()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=80)
+    fig.savefig(path, dpi=dpi)
     plt.close(fig)
 
 
