@@ -186,8 +186,8 @@ def run_legacy(name, steps, workdir, seed=None, extra_runner_args=()):
     if done.returncode != 0:
         raise RuntimeError(f"legacy run of {entry.script} failed (exit {done.returncode}):\n{done.stdout[-3000:]}"
                            f"\n{done.stderr[-3000:]}")
-    losses = [json.loads(line)["losses"] for line in record.read_text(encoding="utf-8").splitlines()
-              if '"step"' in line]
+    events = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines() if line.strip()]
+    losses = [event["losses"] for event in events if "losses" in event]  # not the checkpoint or end lines
     with np.load(weights) as arrays:
         return losses, dict(arrays)
 
