@@ -1,30 +1,71 @@
 """Benchmark legacy scripts against their modern ports: training steps per second (prints a table; not a test).
 
-For each ported reproduction, side by side, at the legacy script's batch size:
+For every reproduction of the catalog, side by side, at the legacy script's batch size:
 
-* legacy — the legacy script under the era runner (TF1 graph mode, ``python -m compat run``);
-* legacy --xla — the same with the runner's ``--xla`` (graph-level XLA auto-clustering);
+* legacy — the legacy script under the era runner (``python -m compat run``; TF1 graph mode for 000, 001, 004,
+  Keras 2 ``train_on_batch`` for 002, Keras 2 eager for 003);
+* legacy --xla — the same with the runner's ``--xla``. The runner then sets ``TF_XLA_FLAGS=--tf_xla_cpu_global_jit``
+  (XLA's CPU auto-clustering is off without it) and switches global JIT on: in every TF1 ``Session``'s
+  ``ConfigProto`` (000, 001, 004), with ``tf.config.optimizer.set_jit(True)`` for TF2-era scripts. Auto-clustering
+  rewrites *graphs*: for 002 that is the ``tf.function`` Keras 2 builds behind ``train_on_batch``; 003 runs eagerly,
+  op by op, with no ``tf.function`` anywhere, so there is no graph to cluster and ``--xla`` changes nothing but the
+  environment (its column measures the noise);
 * modern — the TF 2.21 port (``reproductions/modern/``, ``tf.function``);
-* modern jit — the port with ``tf.function(jit_compile=True)``;
-* torch — a PyTorch port as an outside reference, on one thread (see ``torch_rate_004``; 004 only so far, "-"
-  for 000; skipped with a message when torch is not installed).
+* modern jit — the port with ``jit_compile=True``;
+* torch 1t, torch Nt — a PyTorch port (``torch_ports.py``; 004 and 000) on one thread and on torch's default
+  thread count N (the number of cores). Both are shown because neither is the whole story on a shared machine:
+  with two threads torch's OpenMP workers spin-wait for each other, so on a loaded 2-core machine the rate swings
+  widely (004 once gave 48 and 330 steps/s in two consecutive measurements; one thread 226-233), while whether a
+  second thread helps on a quiet machine depends on the model's size. Skipped with a message when torch is not
+  installed (it is no project dependency: ``pip install torch==2.13.0``).
 
-How each is timed. A "step" is one parameter update (the runner's definition: 004 makes a D step and a G step
-per iteration). The legacy script runs in a subprocess whose only clock is the runner's own (the script's whole
-execution, data loading and graph building included), so it runs twice, with ``--max-steps`` SHORT and LONG, and
-the rate is (LONG - SHORT) / (time LONG - time SHORT): set-up cancels out. The ports run in this process after a
-warm-up (tracing, compilation) of SHORT steps, then LONG - SHORT steps are timed. Every variant is fed the same way
-the legacy script feeds itself: NumPy batches in TF1's ``next_batch`` order and NumPy noise, per iteration
-(``reproductions.equivalence.tf1_next_batches``), and every variant fetches its losses to Python every step as the
-legacy ``sess.run`` did. Each measurement is repeated and the median reported: the machine is shared, the numbers
-are noisy.
+How each is timed. A "step" is one parameter update (the runner's definition: 004, 000, 001 and 003 make a D and a
+G step per iteration, 002 three ``train_on_batch`` calls). Every variant first runs WARM steps (tracing, XLA
+compilation, first-touch costs), then ``--repeats`` consecutive windows of TIMED steps are timed, each giving one
+rate; the table shows their median. Windows rather than whole re-runs: start-up (TensorFlow import, data loading,
+graph building: 10 s or more per legacy run here) then costs once per cell, which is what keeps the default run
+of all five within its budget; and on a shared machine the noise is other jobs' load coming and going, which
+consecutive windows sample as well as consecutive runs would.
 
-Run: python benchmarks/bench_legacy_vs_modern.py [NAMES] [--repeats 3] [--short S] [--long L]
-(defaults per reproduction in ``STEPS``: 004 100/1000, 000 10/60 — 000 takes about 0.4 s a step here)
+* Legacy: the script runs in a subprocess under the runner, with the runner's step monitor wrapped to take a
+  ``perf_counter`` time stamp after every step (the script, its era runtime and its data feed are untouched), so
+  a window runs from the end of one step to the end of the step TIMED later and includes the script's own loop
+  body (feeding, printing) but no start-up. (An earlier version timed two whole runs of different lengths and
+  divided the difference: start-up noise swamped the step time, and 002 once came out negative.)
+* 004 and 000 ports, in this process: one model trains on, with the port's own ``train`` loop fed the way the
+  legacy script feeds itself: NumPy batches in the legacy order and NumPy noise drawn per iteration, every loss
+  fetched to Python every step, as the legacy ``sess.run`` did. The torch ports run through the same ``train``
+  loop (same feed, same fetches).
+* 001, 002, 003 ports (when present): through the hook ``reproductions.equivalence`` already uses,
+  ``replay(legacy_weights, steps, seed, **options)`` in the port's module (``equivalence.PORT_MODULES``), with
+  ``jit_compile=True`` for the jit column. ``replay`` builds the model and its feed and trains from step 1, so a
+  window is a replay(WARM) and a replay(WARM + TIMED) back to back, its rate TIMED / the difference of their
+  times, after one untimed replay(WARM) that pays the one-time costs; set-up (data, model, tracing, XLA
+  compilation) cancels only on average, so these cells are noisier. ``legacy_weights`` are the
+  initial weights (``--dump-weights``) of this benchmark's own first legacy run of the script.
+
+The load average is printed at the start and the end: the machine is shared, the numbers are noisy.
+
+After the table, a check that the torch ports train like the legacy scripts: each is loaded with the legacy run's
+initial weights and fed its first batches and noise, and its first four losses are compared with the legacy
+record (the first D loss must agree to 1e-5), once with TF1's Adam arithmetic (what the benchmark times) and once
+with ``torch.optim.Adam``'s own epsilon placement (see ``torch_ports``).
+
+Run: python benchmarks/bench_legacy_vs_modern.py [NAMES] [--repeats 3] [--warm W] [--timed T] [--columns ...]
+Default steps per reproduction, WARM + TIMED (``STEPS``): 004 100 + 600, 000 10 + 30, 001 4 + 6, 002 9 + 45,
+003 10 + 40, chosen so that the default run of all five (three windows per cell), with every port present, stays
+within about 15 minutes on 2 quiet cores; see ``STEPS`` for the arithmetic. A longer run (``--repeats`` or
+``--timed`` larger) can reach a script's periodic extras (004's grid every 1000 iterations, 000's every 300,
+002's every 200, 001's diagnostics every 128 D steps), which then land in a window.
 """
 import argparse
+import contextlib
 import datetime
+import importlib
+import inspect
+import io
 import json
+import math
 import os
 import platform
 import statistics
@@ -38,37 +79,126 @@ os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # torch_ports
 
 import numpy as np  # noqa: E402
 
 from reproductions import equivalence  # noqa: E402
-from reproductions.catalog import BY_NAME  # noqa: E402
+from reproductions.catalog import BY_NAME, CATALOG  # noqa: E402
 from reproductions.execute import prepare_idx  # noqa: E402
 
-
-def legacy_seconds(name, steps, xla):
-    """The runner's own clock for one legacy run of ``steps`` steps (the record's final ``end.seconds``)."""
-    entry = BY_NAME[name]
-    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as scratch:
-        cwd = Path(scratch) / "a" / "b"
-        cwd.mkdir(parents=True)
-        if entry.idx_dir:  # 000 reads the IDX files from a folder of its own
-            prepare_idx(equivalence.DATASET, cwd / entry.idx_dir.format(dataset=equivalence.DATASET), scratch)
-        record = cwd / "record.jsonl"
-        command = [sys.executable, "-m", "compat", "run", "--seed", str(entry.seed), "--dataset",
-                   equivalence.DATASET, "--max-steps", str(steps), "--record", str(record),
-                   *(["--xla"] if xla else []), str(entry.script_path),
-                   *(a.format(dataset=equivalence.DATASET) for a in entry.args)]
-        env = {**os.environ, "PYTHONPATH": str(REPO), "MPLBACKEND": "Agg"}
-        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=1800)
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
-        events = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
-    return next(e["end"]["seconds"] for e in reversed(events) if "end" in e)
+# (warm-up steps, timed steps) per reproduction. Cost of a cell on 2 quiet cores, three windows: start-up (legacy
+# ~10 s; a replay-based port ~2 s a replay) plus WARM + 3 x TIMED steps. Rates that set the choices (steps/s):
+# 004 ~250 everywhere: 100 + 3 x 600 steps is ~8 s a cell; 000 ~2.5 (legacy, modern), ~13 legacy --xla, ~6 modern
+# jit: 10 + 3 x 30 steps is ~40 s a cell without XLA; 001 ~0.7: 4 + 3 x 6 (three iterations a window) ~30 s a
+# legacy cell, and a replay-based port replays 4 + 3 x (4 + 10) steps (~70 s); 002 ~15: 9 + 3 x 45 (15 iterations a
+# window); 003 ~6: 10 + 3 x 40. Estimated total with all five ports: about 12 minutes (without the 001-003 ports
+# about 8). On a loaded machine every step slows down with it: at a load average of 10 on the 2 cores, 3-5 times.
+STEPS = {"004_vanilla_gan": (100, 600), "000_infogan_gan": (10, 30), "001_dcgan_generator": (4, 6),
+         "002_cgan_maxout": (9, 45), "003_dcgan_keras": (10, 40)}
+CHECK_STEPS = 4  # torch check: two D and two G steps
 
 
-def legacy_rate(name, short, long, xla=False):
-    return (long - short) / (legacy_seconds(name, long, xla) - legacy_seconds(name, short, xla))
+class Skip(Exception):
+    """A cell that cannot be measured here, for a stated reason (printed as "-" with the reason)."""
+
+
+# --- legacy: the script under the runner, timed per step --------------------------------------------------------
+
+# Runs in the subprocess: what ``python -m compat run`` does, plus a time stamp after every training step. The
+# monitor's after_step runs once per step, after the step's Session.run / train_on_batch / apply_gradients
+# returned, so stamp k - stamp j is the time of steps j+1..k including the script's loop body between them.
+_LEGACY_DRIVER = """
+import json, sys, time
+from compat import runner, steps
+stamps = []
+after_step = steps.StepMonitor.after_step
+def stamped_after_step(self, *args, **kwargs):
+    after_step(self, *args, **kwargs)
+    stamps.append(time.perf_counter())
+steps.StepMonitor.after_step = stamped_after_step
+options, stamps_path, script = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+status = runner.run(script, sys.argv[4:], runner.RunOptions(**options))
+with open(stamps_path, "w") as handle:
+    json.dump(stamps, handle)
+sys.exit(status)
+"""
+
+
+class LegacyRuns:
+    """Legacy runs of this benchmark, and the artifacts of each reproduction's first one (kept until the end):
+    the initial weights (``--dump-weights``) the replay-based ports and the torch check start from, and the record
+    of its losses the torch check compares with."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.artifacts = {}  # name -> (weights .npz path, list of loss dicts per step)
+
+    def run(self, name, steps, xla=False, keep=False):
+        """Run the legacy script ``steps`` steps; returns the time stamps after each step (seconds)."""
+        entry = BY_NAME[name]
+        with tempfile.TemporaryDirectory(prefix=f"bench-{name}-", dir=self.folder) as scratch:
+            cwd = Path(scratch) / "a" / "b"  # 004 reads ../../MNIST_data: keep it inside the scratch folder
+            cwd.mkdir(parents=True)
+            if entry.idx_dir:  # 000 reads the IDX files from a folder of its own
+                with contextlib.redirect_stderr(io.StringIO()):  # "Copied ... from offline mirror" lines
+                    prepare_idx(equivalence.DATASET, cwd / entry.idx_dir.format(dataset=equivalence.DATASET),
+                                scratch)
+            record, stamps = cwd / "record.jsonl", cwd / "stamps.json"
+            weights = self.folder / f"{name}.initial.npz"
+            options = {"seed": entry.seed, "dataset": equivalence.DATASET, "max_steps": steps,
+                       "record": str(record), "xla": xla, **({"dump_weights": str(weights)} if keep else {})}
+            command = [sys.executable, "-c", _LEGACY_DRIVER, json.dumps(options), str(stamps),
+                       str(entry.script_path), *(a.format(dataset=equivalence.DATASET) for a in entry.args)]
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+                   "MPLBACKEND": "Agg"}
+            done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=1800)
+            if done.returncode != 0:
+                raise RuntimeError(f"legacy run of {entry.script} failed (exit {done.returncode}):\n"
+                                   f"{done.stderr[-2000:]}")
+            if keep:
+                events = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+                losses = [e["losses"] for e in events if "step" in e and "losses" in e]  # 001 also records
+                # {"checkpoint": {"step": ...}} events
+                self.artifacts[name] = (weights, losses)
+            return json.loads(stamps.read_text())
+
+    def rates(self, name, warm, timed, windows, xla=False):
+        """Steps per second in ``windows`` consecutive spans of ``timed`` steps after ``warm`` steps, one run."""
+        steps = warm + windows * timed
+        stamps = self.run(name, steps, xla, keep=name not in self.artifacts)
+        if len(stamps) < steps:
+            raise RuntimeError(f"the legacy run stopped after {len(stamps)} steps, {steps} asked")
+        return [timed / (stamps[warm + (i + 1) * timed - 1] - stamps[warm + i * timed - 1]) for i in range(windows)]
+
+    def initial(self, name):
+        """``(initial weights as a dict of arrays, legacy losses per step)`` of a legacy run of ``name`` (a short
+        one is made if the benchmark has not run the script yet)."""
+        if name not in self.artifacts:
+            self.run(name, CHECK_STEPS, keep=True)
+        weights, losses = self.artifacts[name]
+        with np.load(weights) as arrays:
+            return dict(arrays), losses
+
+
+@contextlib.contextmanager
+def quiet():
+    """The ports' train loops print progress lines (as the legacy scripts do): keep them out of the table."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield
+
+
+def timed_rates(train, warm, timed, windows):
+    """``train(n)`` continues training one model for about n steps and returns how many it made (whole
+    iterations): warm up, then the rates of ``windows`` consecutive spans of ``timed`` steps."""
+    rates = []
+    with quiet():
+        train(warm)
+        for _ in range(windows):
+            started = time.perf_counter()
+            steps = train(timed)
+            rates.append(steps / (time.perf_counter() - started))
+    return rates
 
 
 # --- 004 ---------------------------------------------------------------------------------------------------------
@@ -77,103 +207,207 @@ def feed_004(seed=1):
     """What one legacy iteration consumes, in the legacy order (see reproductions.equivalence.modern_004)."""
     from reproductions.modern import vanilla_gan_004 as port
 
-    np.random.seed(seed)
-    return port.iterations(equivalence.tf1_next_batches(equivalence.tf1_train_images(), port.MB_SIZE))
+    images = equivalence.tf1_train_images()
+    np.random.seed(seed)  # the last of read_data_sets' re-seeds; nothing drew in between
+    return port.iterations(equivalence.tf1_next_batches(images, port.MB_SIZE))
 
 
-def modern_rate_004(short, long, jit_compile=False):
+def train_004(gan):
+    """A ``train(steps)`` for :func:`timed_rates`: the port's loop (one D and one G step per iteration)."""
+    from reproductions.modern import vanilla_gan_004 as port
+
+    feed = feed_004()
+
+    def train(steps):
+        return len(port.train(gan, feed, max(1, steps // 2)))
+
+    return train
+
+
+def modern_004(jit_compile=False):
     import tensorflow as tf
     from reproductions.modern import vanilla_gan_004 as port
 
     tf.random.set_seed(1)
-    gan = port.VanillaGAN(jit_compile=jit_compile)
-    feed = feed_004()
-    port.train(gan, feed, short // 2)  # warm-up: tracing (and XLA compilation)
-    started = time.perf_counter()
-    port.train(gan, feed, (long - short) // 2)
-    return (long - short) / (time.perf_counter() - started)
+    return train_004(port.VanillaGAN(jit_compile=jit_compile))
 
 
-def torch_rate_004(short, long):
-    """A PyTorch port of 004 (same layers, initialisation scale, losses, Adam with TF1's defaults)."""
+def torch_004():
     import torch
+    import torch_ports
 
     torch.manual_seed(1)
-    # One thread: with two, torch's OpenMP workers spin-wait, and on this shared 2-core machine the rate swung
-    # from 48 to 330 steps/s between two runs; one thread gave 226-233. The matrices are small (128 x 784).
-    torch.set_num_threads(1)
-
-    def he(fan_in, fan_out):
-        return torch.nn.Parameter(torch.randn(fan_in, fan_out) / (fan_in / 2.) ** 0.5)
-
-    D = [he(784, 128), torch.nn.Parameter(torch.zeros(128)), he(128, 1), torch.nn.Parameter(torch.zeros(1))]
-    G = [he(100, 128), torch.nn.Parameter(torch.zeros(128)), he(128, 784), torch.nn.Parameter(torch.zeros(784))]
-    d_opt = torch.optim.Adam(D, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
-    g_opt = torch.optim.Adam(G, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
-    bce = torch.nn.functional.binary_cross_entropy_with_logits
-
-    def generator(z):
-        return torch.sigmoid(torch.relu(z @ G[0] + G[1]) @ G[2] + G[3])
-
-    def discriminator(x):
-        return torch.relu(x @ D[0] + D[1]) @ D[2] + D[3]
-
-    def iterate(count, feed):
-        for _ in range(count):
-            _, x, z_d, z_g = next(feed)
-            x, z_d, z_g = (torch.from_numpy(np.asarray(a, np.float32)) for a in (x, z_d, z_g))
-            real, fake = discriminator(x), discriminator(generator(z_d))
-            d_loss = bce(real, torch.ones_like(real)) + bce(fake, torch.zeros_like(fake))
-            d_opt.zero_grad()
-            d_loss.backward()
-            d_opt.step()
-            fake = discriminator(generator(z_g))
-            g_loss = bce(fake, torch.ones_like(fake))
-            g_opt.zero_grad()
-            g_loss.backward()
-            g_opt.step()
-            d_loss.item(), g_loss.item()  # fetch both, as sess.run did
-
-    feed = feed_004()
-    iterate(short // 2, feed)
-    started = time.perf_counter()
-    iterate((long - short) // 2, feed)
-    return (long - short) / (time.perf_counter() - started)
+    return train_004(torch_ports.VanillaGAN004())
 
 
 # --- 000 ---------------------------------------------------------------------------------------------------------
 
-def modern_rate_000(short, long, jit_compile=False):
+def train_000(gan):
+    """A ``train(steps)`` for :func:`timed_rates`: the port's loop over consecutive batches of the legacy order."""
+    from reproductions.modern import infogan_gan_000 as port
+
+    data_X = port.load_data()  # the legacy order (NumPy seed 547); the noise follows from it, as in the legacy run
+    used = [0]  # batches consumed so far
+
+    def train(steps):
+        iterations = math.ceil(steps / 2)
+        port.train(gan, data_X[used[0] * port.BATCH_SIZE:(used[0] + iterations) * port.BATCH_SIZE], 2 * iterations)
+        used[0] += iterations
+        return 2 * iterations
+
+    return train
+
+
+def modern_000(jit_compile=False):
     import tensorflow as tf
     from reproductions.modern import infogan_gan_000 as port
 
     tf.random.set_seed(1)
-    data_X = port.load_data()  # the legacy order and noise (seed 547), as in the legacy loop
-    gan = port.GAN(jit_compile=jit_compile)
-    port.train(gan, data_X[:short * port.BATCH_SIZE], short)  # warm-up: tracing (and XLA compilation)
-    started = time.perf_counter()
-    port.train(gan, data_X[short * port.BATCH_SIZE:], long - short)
-    return (long - short) / (time.perf_counter() - started)
+    return train_000(port.GAN(jit_compile=jit_compile))
 
 
-VARIANTS = {  # reproduction -> {column: rate function (short, long) -> steps per second}
-    "004_vanilla_gan": {
-        "legacy": lambda s, l: legacy_rate("004_vanilla_gan", s, l),
-        "legacy --xla": lambda s, l: legacy_rate("004_vanilla_gan", s, l, xla=True),
-        "modern": modern_rate_004,
-        "modern jit": lambda s, l: modern_rate_004(s, l, jit_compile=True),
-        "torch": torch_rate_004,
-    },
-    "000_infogan_gan": {
-        "legacy": lambda s, l: legacy_rate("000_infogan_gan", s, l),
-        "legacy --xla": lambda s, l: legacy_rate("000_infogan_gan", s, l, xla=True),
-        "modern": modern_rate_000,
-        "modern jit": lambda s, l: modern_rate_000(s, l, jit_compile=True),
-    },
-}
-# (short, long) steps per reproduction: 000 takes about 0.4 s a step on this CPU
-STEPS = {"004_vanilla_gan": (100, 1000), "000_infogan_gan": (10, 60)}
-COLUMNS = ("legacy", "legacy --xla", "modern", "modern jit", "torch")
+def torch_000():
+    import torch
+    import torch_ports
+
+    torch.manual_seed(1)
+    return train_000(torch_ports.InfoGAN000())
+
+
+# --- 001, 002, 003: ports written against equivalence's replay hook ----------------------------------------------
+
+def port_module(name):
+    """The port's module (``reproductions/modern/<PORT_MODULES[name]>.py``) with its ``replay``, or Skip."""
+    module = equivalence.PORT_MODULES[name]
+    try:
+        port = importlib.import_module(f"reproductions.modern.{module}")
+    except ModuleNotFoundError as error:
+        if error.name == f"reproductions.modern.{module}":
+            raise Skip(f"no port yet (reproductions/modern/{module}.py)") from None
+        raise
+    if not callable(getattr(port, "replay", None)):
+        raise Skip(f"no port yet: reproductions/modern/{module}.py has no replay(legacy_weights, steps, seed)")
+    return port
+
+
+def replay_rates(runs, name, warm, timed, windows, jit_compile=False):
+    """Rates of a port through ``replay(legacy_weights, steps, seed, **options)``: after one untimed replay(warm)
+    (imports, first tracing, data caches), per window replay(warm) then replay(warm + timed), the rate being timed /
+    the difference (pairs close in time share the machine's load; the median of the pairs damps set-up noise)."""
+    port = port_module(name)
+    options = {}
+    if jit_compile:
+        parameters = inspect.signature(port.replay).parameters.values()
+        if not any(p.name == "jit_compile" or p.kind is p.VAR_KEYWORD for p in parameters):
+            raise Skip("replay() takes no jit_compile")
+        options["jit_compile"] = True
+    weights, _ = runs.initial(name)
+    seed = BY_NAME[name].seed
+
+    def seconds(steps):
+        started = time.perf_counter()
+        port.replay(weights, steps, seed, **options)
+        return time.perf_counter() - started
+
+    with quiet():
+        try:
+            seconds(warm)
+        except TypeError as error:  # e.g. the port's model has no jit_compile argument
+            if "jit_compile" in str(error):
+                raise Skip(f"the port takes no jit_compile ({error})") from None
+            raise
+        pairs = [(seconds(warm), seconds(warm + timed)) for _ in range(windows)]
+    differences = [long - short for short, long in pairs]
+    if max(differences) <= 0:
+        raise RuntimeError(f"replay({warm + timed}) took no longer than replay({warm}): set-up noise exceeds the "
+                           "timed steps; raise --timed")
+    return [timed / d for d in differences if d > 0]  # a non-positive pair is set-up noise: dropped
+
+
+# --- the table ---------------------------------------------------------------------------------------------------
+
+def torch_default_threads():
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch.get_num_threads()
+
+
+def columns():
+    """Column name -> function (runs, name, warm, timed, windows) -> a list of steps/s; raises Skip for a cell
+    with no variant."""
+    import_threads = torch_default_threads()
+
+    def modern(jit_compile):
+        makers = {"004_vanilla_gan": lambda: modern_004(jit_compile),
+                  "000_infogan_gan": lambda: modern_000(jit_compile)}
+
+        def rate(runs, name, warm, timed, windows):
+            if name in makers:
+                return timed_rates(makers[name](), warm, timed, windows)
+            return replay_rates(runs, name, warm, timed, windows, jit_compile=jit_compile)
+        return rate
+
+    def torch_threads(count):
+        makers = {"004_vanilla_gan": torch_004, "000_infogan_gan": torch_000}
+
+        def rate(runs, name, warm, timed, windows):
+            if name not in makers:
+                raise Skip(f"no torch port of {name} (benchmarks/torch_ports.py: 004, 000)")
+            try:
+                import torch_ports
+            except ImportError as error:
+                raise Skip(f"torch not installed ({error}); pip install torch==2.13.0") from None
+            if count is None and import_threads == 1:
+                raise Skip("torch's default is one thread: see torch 1t")
+            with torch_ports.threads(count):
+                return timed_rates(makers[name](), warm, timed, windows)
+        return rate
+
+    return {
+        "legacy": lambda runs, name, warm, timed, windows: runs.rates(name, warm, timed, windows),
+        "legacy --xla": lambda runs, name, warm, timed, windows: runs.rates(name, warm, timed, windows, xla=True),
+        "modern": modern(False),
+        "modern jit": modern(True),
+        "torch 1t": torch_threads(1),
+        f"torch {import_threads or 'N'}t": torch_threads(None),
+    }
+
+
+def torch_check(runs, name):
+    """First CHECK_STEPS losses of the torch port from the legacy initial weights, on the legacy feed, against the
+    legacy record: one line per Adam variant."""
+    import torch
+    import torch_ports
+
+    weights, legacy = runs.initial(name)
+    lines = []
+    for tf1_epsilon in (True, False):
+        if name == "000_infogan_gan":
+            from reproductions.modern import infogan_gan_000 as port
+
+            gan = torch_ports.InfoGAN000(tf1_epsilon=tf1_epsilon)
+            gan.load_legacy_weights(weights)
+            with quiet(), torch_ports.threads(1):
+                losses = port.train(gan, port.load_data(), CHECK_STEPS)
+        else:
+            from reproductions.modern import vanilla_gan_004 as port
+
+            gan = torch_ports.VanillaGAN004(tf1_epsilon=tf1_epsilon)
+            gan.load_legacy_weights(weights)
+            with quiet(), torch_ports.threads(1):
+                losses = port.train(gan, feed_004(BY_NAME[name].seed), CHECK_STEPS // 2)
+        deviations = []
+        for step, (old, new) in enumerate(zip(legacy[:CHECK_STEPS], losses), start=1):
+            worst = max(old, key=lambda key: abs(old[key] - new[key]))
+            deviations.append((step, worst, abs(old[worst] - new[worst])))
+        first = deviations[0][2]
+        verdict = "first D loss agrees (<= 1e-5)" if first <= 1e-5 else "FIRST D LOSS DISAGREES (> 1e-5)"
+        label = "TF1 Adam (timed)    " if tf1_epsilon else "torch.optim.Adam eps"
+        lines.append(f"  {name:<20} {label}  " + ", ".join(f"{step}: {key} {d:.1e}" for step, key, d in deviations)
+                     + (f"  -> {verdict}" if tf1_epsilon else "  (eps added after the bias correction)"))
+    return lines
 
 
 def versions():
@@ -182,50 +416,79 @@ def versions():
 
     try:
         import torch
-        torch_version = torch.__version__
+        torch_version = f"{torch.__version__} (default threads {torch.get_num_threads()})"
     except ImportError:
-        torch_version = "not installed (pip install torch==2.13.0 for the torch column)"
+        torch_version = "not installed (pip install torch==2.13.0 for the torch columns)"
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return [f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-            f"machine: {cpu}, {os.cpu_count()} cores visible, load average {os.getloadavg()[0]:.1f} at start",
+            f"machine: {cpu}, {os.cpu_count()} cores visible, load average {load} (1/5/15 min) at start",
             f"python {platform.python_version()}, tensorflow {tf.__version__}, keras {keras.__version__}, "
             f"numpy {np.__version__}, torch {torch_version}"]
 
 
 def main(argv=None):
+    names_all = [entry.name for entry in CATALOG]
+    table = columns()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", default=sorted(VARIANTS), help="reproductions (default: all ported)")
-    parser.add_argument("--repeats", type=int, default=3, help="measurements per cell; the median is shown")
-    parser.add_argument("--short", type=int, default=None,
-                        help=f"warm-up steps / the short legacy run (default per reproduction: {STEPS})")
-    parser.add_argument("--long", type=int, default=None, help="steps of the long run (timed: LONG - SHORT)")
+    parser.add_argument("names", nargs="*", default=names_all, help="reproductions (default: all five)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed windows per cell; the median is shown")
+    parser.add_argument("--warm", "--short", type=int, default=None, dest="warm",
+                        help=f"warm-up steps before timing (default per reproduction: {STEPS})")
+    parser.add_argument("--timed", type=int, default=None, help="timed steps (default per reproduction)")
+    parser.add_argument("--columns", default=",".join(table), help=f"comma-separated subset of: {', '.join(table)}")
+    parser.add_argument("--no-check", action="store_true", help="skip the torch ports' first-steps check")
     args = parser.parse_args(argv)
+    chosen = [c.strip() for c in args.columns.split(",") if c.strip()]
+    unknown = [c for c in chosen + args.names if c not in table and c not in names_all]
+    if unknown:
+        parser.error(f"unknown column or reproduction: {unknown}")
     reason = equivalence.fashion_mnist_available()
     if reason:
         sys.exit(reason)
     for line in versions():
         print(line)
-    print(f"training steps per second, median of {args.repeats}")
-    print(f"{'reproduction':<18}" + "".join(f"{c:>14}" for c in COLUMNS) + "  timed steps")
-    for name in args.names:
-        if name not in VARIANTS:
-            print(f"{name:<18} no modern port yet")
-            continue
-        short, long = args.short or STEPS[name][0], args.long or STEPS[name][1]
-        cells = []
-        for column in COLUMNS:
-            rate = VARIANTS[name].get(column)
-            if rate is None:  # no port in this framework (torch: 004 only)
-                cells.append("-")
-                continue
-            try:
-                cells.append(f"{statistics.median(rate(short, long) for _ in range(args.repeats)):.1f}")
-            except ImportError as error:
-                print(f"  ({column} skipped: {error}; pip install torch==2.13.0)", file=sys.stderr)
-                cells.append("n/a")
-        print(f"{name:<18}" + "".join(f"{c:>14}" for c in cells) + f"  {long - short}", flush=True)
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores; above 2, other jobs competed)")
+    print(f"training steps per second, median of {args.repeats} windows of 'timed' steps after 'warm' steps")
+    width = 13
+    print(f"{'reproduction':<20}" + "".join(f"{c:>{width}}" for c in table) + f"{'warm+timed':>12}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-legacy-vs-modern-") as folder:
+        runs = LegacyRuns(folder)
+        for name in args.names:
+            warm, timed = args.warm or STEPS[name][0], args.timed or STEPS[name][1]
+            cells, notes = [], []
+            for column, rate in table.items():
+                if column not in chosen:
+                    cells.append("")
+                    continue
+                try:
+                    cells.append(f"{statistics.median(rate(runs, name, warm, timed, args.repeats)):.1f}")
+                except Skip as why:
+                    cells.append("-")
+                    notes.append(f"{column}: {why}")
+                except Exception as error:  # noqa: BLE001 - one broken cell (a port being written) must not end the run
+                    cells.append("err")
+                    notes.append(f"{column}: {type(error).__name__}: {str(error).strip().splitlines()[-1][:200]}")
+            print(f"{name:<20}" + "".join(f"{c:>{width}}" for c in cells) + f"{f'{warm}+{timed}':>12}", flush=True)
+            merged = {}  # one line per reason, naming its columns
+            for note in notes:
+                column, reason = note.split(": ", 1)
+                merged.setdefault(reason, []).append(column)
+            for reason, cols in merged.items():
+                print(f"    {', '.join(cols)}: {reason}", flush=True)
+        print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min; "
+              f"{os.cpu_count()} cores: above that, other jobs competed)")
+        if not args.no_check and torch_default_threads() is not None:
+            checked = [n for n in args.names if n in ("004_vanilla_gan", "000_infogan_gan")]
+            if checked:
+                print(f"torch ports vs legacy from the same initial weights, batches and noise: max |torch - legacy| "
+                      f"of the losses at steps 1-{CHECK_STEPS}")
+            for name in checked:
+                try:
+                    for line in torch_check(runs, name):
+                        print(line, flush=True)
+                except Exception as error:  # noqa: BLE001
+                    print(f"  {name}: check failed: {type(error).__name__}: {error}")
 
 
 if __name__ == "__main__":
