@@ -52,11 +52,11 @@ record (the first D loss must agree to 1e-5), once with TF1's Adam arithmetic (w
 with ``torch.optim.Adam``'s own epsilon placement (see ``torch_ports``).
 
 Run: python benchmarks/bench_legacy_vs_modern.py [NAMES] [--repeats 3] [--warm W] [--timed T] [--columns ...]
-Default steps per reproduction, WARM + TIMED (``STEPS``): 004 100 + 600, 000 10 + 30, 001 4 + 6, 002 9 + 45,
-003 10 + 40, chosen so that the default run of all five (three windows per cell), with every port present, stays
-within about 15 minutes on 2 quiet cores; see ``STEPS`` for the arithmetic. A longer run (``--repeats`` or
-``--timed`` larger) can reach a script's periodic extras (004's grid every 1000 iterations, 000's every 300,
-002's every 200, 001's diagnostics every 128 D steps), which then land in a window.
+Default steps per reproduction, WARM + TIMED (``STEPS``): 004 100 + 600, 000 10 + 30, 001 4 + 20, 002 9 + 90,
+003 10 + 60, chosen so that the default run of all five (three windows per cell), with every port present, stays
+within about 15 minutes on 2 quiet cores (measured: 8.5 to 10 minutes; see ``STEPS``). A longer run
+(``--repeats`` or ``--timed`` larger) can reach a script's periodic extras (004's grid every 1000 iterations,
+000's every 300, 002's every 200, 001's diagnostics every 128 D steps), which then land in a window.
 """
 import argparse
 import contextlib
@@ -87,15 +87,17 @@ from reproductions import equivalence  # noqa: E402
 from reproductions.catalog import BY_NAME, CATALOG  # noqa: E402
 from reproductions.execute import prepare_idx  # noqa: E402
 
-# (warm-up steps, timed steps) per reproduction. Cost of a cell on 2 quiet cores, three windows: start-up (legacy
-# ~10 s; a replay-based port ~2 s a replay) plus WARM + 3 x TIMED steps. Rates that set the choices (steps/s):
-# 004 ~250 everywhere: 100 + 3 x 600 steps is ~8 s a cell; 000 ~2.5 (legacy, modern), ~13 legacy --xla, ~6 modern
-# jit: 10 + 3 x 30 steps is ~40 s a cell without XLA; 001 ~0.7: 4 + 3 x 6 (three iterations a window) ~30 s a
-# legacy cell, and a replay-based port replays 4 + 3 x (4 + 10) steps (~70 s); 002 ~15: 9 + 3 x 45 (15 iterations a
-# window); 003 ~6: 10 + 3 x 40. Estimated total with all five ports: about 12 minutes (without the 001-003 ports
-# about 8). On a loaded machine every step slows down with it: at a load average of 10 on the 2 cores, 3-5 times.
-STEPS = {"004_vanilla_gan": (100, 600), "000_infogan_gan": (10, 30), "001_dcgan_generator": (4, 6),
-         "002_cgan_maxout": (9, 45), "003_dcgan_keras": (10, 40)}
+# (warm-up steps, timed steps) per reproduction. A cell costs its start-up (a legacy run ~10 s; a replay-based
+# port one set-up per replay) plus WARM + 3 x TIMED steps (a replay-based port: WARM + 3 x (2 WARM + TIMED)).
+# Rates measured on the 2 cores when quiet (load average < 2, 2026-12-04), steps/s, legacy / modern: 004 ~450 /
+# ~320, 000 ~7.5 / ~6.7, 001 ~3.9 / ~3.9, 002 ~24 / ~57, 003 ~12.5 / ~21. The timed windows take 1.2-4.5 s each
+# (004 600 steps, 000 30, 001 20, 002 90 = 30 iterations, 003 60); the warm-ups cover at least two iterations and
+# the XLA compilations. Measured, the default run of all five, three windows a cell: 8.5 min on the quiet machine
+# with the shorter 001 4 + 6, 002 9 + 45, 003 10 + 40; 13.8 min with the values below while another job raised the
+# load average to 2.4-4 in its second half. It slows with the load: 004 + 000 alone took 21 min at a load average
+# of 7-10 (3.3 min quiet), torch's two-thread column the most (it collapses to 5-14 steps/s on 004).
+STEPS = {"004_vanilla_gan": (100, 600), "000_infogan_gan": (10, 30), "001_dcgan_generator": (4, 20),
+         "002_cgan_maxout": (9, 90), "003_dcgan_keras": (10, 60)}
 CHECK_STEPS = 4  # torch check: two D and two G steps
 
 
@@ -441,7 +443,7 @@ def main(argv=None):
     parser.add_argument("--no-check", action="store_true", help="skip the torch ports' first-steps check")
     args = parser.parse_args(argv)
     chosen = [c.strip() for c in args.columns.split(",") if c.strip()]
-    unknown = [c for c in chosen + args.names if c not in table and c not in names_all]
+    unknown = [c for c in chosen if c not in table] + [n for n in args.names if n not in names_all]
     if unknown:
         parser.error(f"unknown column or reproduction: {unknown}")
     reason = equivalence.fashion_mnist_available()

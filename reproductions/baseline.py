@@ -8,13 +8,18 @@ Comparison (``compare``):
 
 - shapes and variable names/shapes: exact;
 - losses, per series and step: **identical** when the environment matches the baseline's (same TensorFlow, NumPy,
-  Python, platform and CPU model: a deterministic run must then repeat bit for bit), otherwise within the
+  Python, platform and CPU: model name, family/model numbers and the instruction sets the float32 kernels are
+  chosen by — two VMs both reporting "AMD EPYC" gave different last bits; a deterministic run must then repeat bit
+  for bit), otherwise within the
   **envelope** ``|got - want| <= ATOL + rtol * |want|``, ``rtol`` from the reproduction's catalog entry. The
   envelope was measured, not guessed (``benchmarks/calibrate_envelope.py``): running each smoke check with 1 and
   with 2 intra-op threads changes the order of float32 reductions, as another CPU or TensorFlow build does. Over the
   smoke lengths that moved losses by at most 3e-6 relative for 001-004 (003 stayed bit-identical) and 7e-4 for
   000, whose minibatch-discrimination layer (exp of pairwise L1 distances) amplifies rounding. RTOL = 1e-3 is the
-  default (300x headroom), 000 uses 1e-2 (14x). The price: across machines a change smaller than the envelope goes
+  default (300x headroom), 000 uses 1e-2 (14x). Another CPU moves them further than threads do: between two
+  VMs that both report "AMD EPYC" (one with AVX-512 BF16/VNNI kernels) the committed smoke baselines deviated by at
+  most 1.8e-4 (000), 8.2e-4 (001: its transposed convolutions), 1.8e-7 (002), 6.6e-7 (003), 1.3e-7 (004)
+  relative, so 001 uses 1e-2 too. The price: across machines a change smaller than the envelope goes
   unnoticed (forcing batch_norm's epsilon from 1e-5 to 0.1 in the test fixture moves its losses by only 5e-4 in
   8 steps: caught at step 1 on the same machine, not across machines). Record baselines on the machine that checks.
 - a NaN or infinite loss is always a failure, reported with its step.
@@ -52,15 +57,27 @@ def environment():
     }
 
 
+# The instruction sets oneDNN and Eigen choose their float32 kernels by: two CPUs sold under one name (a cloud VM
+# reports just "AMD EPYC") can differ here, and then in the last bits of a convolution's sum.
+KERNEL_ISA = ("avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16")
+
+
 def _cpu_model():
+    """The CPU as far as it decides float32 results: model name, family/model numbers and the kernel ISA flags."""
+    fields = {}
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as handle:
             for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                key, sep, value = line.partition(":")
+                if sep and key.strip() in ("model name", "cpu family", "model", "flags"):
+                    fields.setdefault(key.strip(), value.strip())
     except OSError:
         pass
-    return platform.processor() or "unknown"
+    if "model name" not in fields:
+        return platform.processor() or "unknown"
+    isa = [flag for flag in KERNEL_ISA if flag in fields.get("flags", "").split()]
+    return (f"{fields['model name']} (family {fields.get('cpu family', '?')} model {fields.get('model', '?')}; "
+            f"{' '.join(isa) or 'no avx2'})")
 
 
 def path_for(name, dataset):

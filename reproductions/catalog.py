@@ -58,6 +58,7 @@ CATALOG = (
         script="legacy/001_dcgan_generator/dcgan_generator.py",
         summary="generative-compression dcgan_generator (tf.layers) trained on digit pairs, TF1 graph mode",
         smoke_steps=4,  # ~1.5 s an update on 2 cores (64 images of 32x64, three transposed convolutions)
+        rtol=1e-2,  # measured across two "AMD EPYC" VMs with other ISA flags: 8.2e-4 in 4 steps (threads: 3e-6)
         shapes={"generator": "G_sample", "discriminator": "D_logit_real"},
         samples="samples/*.png",
         sampler="reproductions.samplers:dcgan_generator_001",

@@ -201,10 +201,10 @@ def test_full_run_samples_at_checkpoints_and_reports_its_quality_trajectory(tmp_
 
 def test_interrupted_full_run_resumes_from_its_last_checkpoint(tmp_path):
     # The fixture saves a Saver checkpoint every second iteration (after steps 2, 6, 10, ...) and restores the
-    # newest one when it starts. A first attempt stopped after 8 steps stands for an interrupted run: its last
+    # newest one when started with --restore. A first attempt stopped after 8 steps stands for an interrupted run: its last
     # checkpoint was taken after step 6, so steps 7-8 and their samples are dropped and redone.
     resumable = entry("era_gan/gan.py", args=("samples",), sampler="gan_sampler:draw", checkpoint_every=2,
-                      resume_args=())
+                      resume_args=("--restore",))
     first = execute.run(resumable, "fashion-mnist", tmp_path / "out", mode="full", steps=8)
     assert first.ok and first.steps == 8
     record = Path(first.workdir) / "record.jsonl"
