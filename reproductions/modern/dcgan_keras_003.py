@@ -163,10 +163,12 @@ class DCGAN(keras.Model):
         ``1 - beta_2``.
       adam_epsilon: Adam's epsilon, 1e-7 as in Keras 2.
       noise_seed: seed of :meth:`noise` (``keras.random.SeedGenerator``); None: a fresh one.
+      jit_compile: XLA-compile the training step (the benchmark's "modern jit" column).
     """
 
     def __init__(self, latent_dim=LATENT_DIM, img_shape=IMG_SHAPE, shared_optimizer=True,
-                 honour_training_flags=False, beta_2=KERAS2_BETA_2, adam_epsilon=ADAM_EPSILON, noise_seed=None):
+                 honour_training_flags=False, beta_2=KERAS2_BETA_2, adam_epsilon=ADAM_EPSILON, noise_seed=None,
+                 jit_compile=False):
         super().__init__(name="dcgan")
         self.latent_dim = latent_dim
         self.img_shape = img_shape
@@ -192,7 +194,7 @@ class DCGAN(keras.Model):
         self.loss_func = keras.losses.BinaryCrossentropy(from_logits=True)
         self.noise_seeds = keras.random.SeedGenerator(noise_seed)
         # legacy `gan.step(img)`, executed op by op; here traced once per input shape
-        self.train_step_fn = tf.function(self.step)
+        self.train_step_fn = tf.function(self.step, jit_compile=jit_compile)
 
     def call(self, z, training=False):
         """Images [n, 28, 28, 1] from noise ``z`` [n, latent] (legacy ``call(n)`` drew the noise itself)."""
