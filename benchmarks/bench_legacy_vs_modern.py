@@ -61,7 +61,6 @@ within about 15 minutes on 2 quiet cores (measured: 8.5 to 10 minutes; see ``STE
 import argparse
 import contextlib
 import datetime
-import importlib
 import inspect
 import io
 import json
@@ -85,7 +84,7 @@ import numpy as np  # noqa: E402
 
 from reproductions import equivalence  # noqa: E402
 from reproductions.catalog import BY_NAME, CATALOG  # noqa: E402
-from reproductions.execute import prepare_idx  # noqa: E402
+from reproductions.execute import prepare_idx, runner_environment  # noqa: E402
 
 # (warm-up steps, timed steps) per reproduction. A cell costs its start-up (a legacy run ~10 s; a replay-based
 # port one set-up per replay) plus WARM + 3 x TIMED steps (a replay-based port: WARM + 3 x (2 WARM + TIMED)).
@@ -152,9 +151,7 @@ class LegacyRuns:
                        "record": str(record), "xla": xla, **({"dump_weights": str(weights)} if keep else {})}
             command = [sys.executable, "-c", _LEGACY_DRIVER, json.dumps(options), str(stamps),
                        str(entry.script_path), *(a.format(dataset=equivalence.DATASET) for a in entry.args)]
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-                   "MPLBACKEND": "Agg"}
-            done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=1800)
+            done = subprocess.run(command, cwd=cwd, env=runner_environment(), capture_output=True, text=True, timeout=1800)
             if done.returncode != 0:
                 raise RuntimeError(f"legacy run of {entry.script} failed (exit {done.returncode}):\n"
                                    f"{done.stderr[-2000:]}")
@@ -282,7 +279,7 @@ def port_module(name):
     """The port's module (``reproductions/modern/<PORT_MODULES[name]>.py``) with its ``replay``, or Skip."""
     module = equivalence.PORT_MODULES[name]
     try:
-        port = importlib.import_module(f"reproductions.modern.{module}")
+        port = equivalence.port_module(name)
     except ModuleNotFoundError as error:
         if error.name == f"reproductions.modern.{module}":
             raise Skip(f"no port yet (reproductions/modern/{module}.py)") from None

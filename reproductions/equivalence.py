@@ -52,7 +52,7 @@ os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 import numpy as np
 
 from reproductions.catalog import BY_NAME, REPO
-from reproductions.execute import prepare_idx
+from reproductions.execute import prepare_idx, runner_environment
 
 DATASET = "fashion-mnist"
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -87,11 +87,14 @@ TOLERANCES = {
 def tolerance(name):
     """The stated :class:`Tolerance` of a port: ``TOLERANCES`` here, or the ``TOLERANCE`` of a port that keeps its
     replay in its own module."""
-    if name in TOLERANCES:
-        return TOLERANCES[name]
+    return TOLERANCES[name] if name in TOLERANCES else port_module(name).TOLERANCE
+
+
+def port_module(name):
+    """The module of a port listed in ``PORT_MODULES`` (imported on first use: each imports Keras 3)."""
     import importlib
 
-    return importlib.import_module(f"reproductions.modern.{PORT_MODULES[name]}").TOLERANCE
+    return importlib.import_module(f"reproductions.modern.{PORT_MODULES[name]}")
 
 
 # ports that keep their replay (the legacy data and noise order) and their TOLERANCE in their own module
@@ -180,9 +183,7 @@ def run_legacy(name, steps, workdir, seed=None, extra_runner_args=()):
                "--dataset", DATASET, "--max-steps", str(steps), "--record", str(record),
                "--dump-weights", str(weights), *extra_runner_args,
                str(entry.script_path), *(a.format(dataset=DATASET) for a in entry.args)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-           "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=1200)
+    done = subprocess.run(command, cwd=cwd, env=runner_environment(), capture_output=True, text=True, timeout=1200)
     if done.returncode != 0:
         raise RuntimeError(f"legacy run of {entry.script} failed (exit {done.returncode}):\n{done.stdout[-3000:]}"
                            f"\n{done.stderr[-3000:]}")
@@ -270,14 +271,11 @@ def modern_000(legacy_weights, steps, seed, **port_options):
     return port.train(gan, data_X, steps)
 
 
-def _replay_in(module):
+def _replay_in(name):
     """The replay of a port that keeps it in its own module (``PORT_MODULES``): ``replay(legacy_weights, steps,
     seed, **options)`` returning one dict of losses per step, like ``modern_004`` above."""
     def replay(legacy_weights, steps, seed, **port_options):
-        import importlib
-
-        port = importlib.import_module(f"reproductions.modern.{module}")
-        return port.replay(legacy_weights, steps, seed, **port_options)
+        return port_module(name).replay(legacy_weights, steps, seed, **port_options)
 
     return replay
 
@@ -285,7 +283,7 @@ def _replay_in(module):
 MODERN = {
     "004_vanilla_gan": modern_004,
     "000_infogan_gan": modern_000,
-    **{name: _replay_in(module) for name, module in PORT_MODULES.items()},
+    **{name: _replay_in(name) for name in PORT_MODULES},
 }
 
 

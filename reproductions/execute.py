@@ -78,6 +78,13 @@ def prepare_idx(dataset, target, out):
             link.symlink_to(source.resolve())
 
 
+def runner_environment():
+    """The environment of a runner subprocess: this repository importable (``compat``, the samplers), no plotting
+    window, TensorFlow's start-up chatter off."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+            "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
 class ResumeError(Exception):
     """A full run that cannot be resumed; the message says why and what to do."""
 
@@ -184,8 +191,7 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None, r
     command += [str(entry.script_path), *(a.format(dataset=dataset) for a in entry.args)]
     if first_step:
         command += list(entry.resume_args)
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-                   "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    environment = {**runner_environment(), **(env or {})}
     with open(result.log, "a" if first_step else "w", encoding="utf-8") as log:
         log.write("$ " + " ".join(command) + "\n")
         log.flush()

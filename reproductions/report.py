@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from reproductions import execute, quality
+
 
 def table(rows):
     """rows: (RunResult, Verdict or None). A fixed-width table, one line per reproduction."""
@@ -67,9 +69,7 @@ def quality_panel(axes, quality):
 def samples_mosaic(path, rows=8, cols=8):
     """A checkpoint's samples (``step-<k>.npz``) as one image: rows x cols tiles; conditional samples ordered so
     that column c shows class c."""
-    with np.load(path) as data:
-        images = data["images"]
-        labels = data["labels"] if "labels" in data.files else None
+    images, labels = quality.read_samples(path)
     if labels is not None:
         cols = int(labels.max()) + 1
         rows = min([rows] + [int(np.sum(labels == c)) for c in range(cols)])
@@ -109,10 +109,11 @@ def figure(result, baseline, path, dpi=80):
     if losses.lines:
         losses.legend(fontsize=7)
     grid.axis("off")
-    last = max(Path(result.workdir).glob("samples-by-step/step-*.npz"), default=None) if scored else None
-    if last is not None:
+    checkpoints = quality.step_files(Path(result.workdir) / execute.SAMPLES_DIR) if scored else []
+    if checkpoints:
+        step, last = checkpoints[-1]
         grid.imshow(samples_mosaic(last), cmap="gray", vmin=0, vmax=1)
-        grid.set_title(f"samples at step {int(last.stem.split('-')[1])}", fontsize=9)
+        grid.set_title(f"samples at step {step}", fontsize=9)
     elif result.samples and Path(result.samples).exists():
         grid.imshow(plt.imread(result.samples), cmap="gray")
         grid.set_title(f"samples: {Path(result.samples).name}", fontsize=9)
