@@ -68,6 +68,7 @@ def png_size(path):
 MAIN_000 = REPO / "legacy" / "000_infogan_gan" / "main.py"
 
 
+@pytest.mark.slow
 @needs_fashion
 def test_000_trains_and_logs(compat_run, tmp_path):
     (tmp_path / "data").mkdir()
@@ -129,6 +130,7 @@ def test_000_without_data_says_what_to_do(compat_run, tmp_path):
 SCRIPT_001 = REPO / "legacy" / "001_dcgan_generator" / "dcgan_generator.py"
 
 
+@pytest.mark.slow
 @needs_fashion
 def test_001_article_shapes_grid_and_checkpoint(compat_run, tmp_path):
     result = compat_run("run", "--dataset", "fashion-mnist", "--seed", "1", "--max-steps", "2",
@@ -172,6 +174,7 @@ def test_001_article_shapes_grid_and_checkpoint(compat_run, tmp_path):
 SCRIPT_004 = REPO / "legacy" / "004_vanilla_gan" / "vanilla_gan.py"
 
 
+@pytest.mark.slow
 @needs_fashion
 def test_004_runs_past_the_second_iteration(compat_run, tmp_path):
     # the article reads '../../MNIST_data': run two levels down so that lands in tmp_path

@@ -56,6 +56,7 @@ def _checkpoint_shapes(prefix):
                   and not key.startswith(("opt/", "optimizer/", "save_counter")))
 
 
+@pytest.mark.slow
 @needs_fashion_mnist
 def test_cgan_maxout_trains_and_saves_a_conditional_grid_and_weights(compat_run, tmp_path):
     result = compat_run("run", "--dataset", "fashion-mnist", "--seed", "1", "--max-steps", "6",
@@ -90,6 +91,7 @@ def test_cgan_maxout_trains_and_saves_a_conditional_grid_and_weights(compat_run,
     assert sorted(dense_kernels) == sorted([[10, 200], [100, 1000], [1200, 512], [512, 784]])
 
 
+@pytest.mark.slow
 @needs_fashion_mnist
 def test_dcgan_trains_with_one_adam_shared_by_both_networks(compat_run, tmp_path):
     result = compat_run("run", "--dataset", "fashion-mnist", "--seed", "1", "--max-steps", "6",
@@ -147,6 +149,7 @@ def dcgan_without_runtime(tmp_path_factory):
     return work, json.loads(line[len("RESULT "):])
 
 
+@pytest.mark.slow
 def test_dcgan_writes_grids_gif_and_weights(dcgan_without_runtime):
     work, _ = dcgan_without_runtime
     for ep in range(3):
@@ -161,6 +164,7 @@ def test_dcgan_writes_grids_gif_and_weights(dcgan_without_runtime):
                                       [4, 4, 1, 64], [4, 4, 64, 128], [6272, 1]])
 
 
+@pytest.mark.slow
 def test_dcgan_step_fails_with_the_keras_2_11_optimizer(dcgan_without_runtime):
     """Why the runner serves the Keras 2 OptimizerV2: the 2.11 optimizer builds itself for the first variables it
     updates (G's) and refuses D's in the same step."""

@@ -357,6 +357,7 @@ def _full_available(*datasets):
     return SLOW or all(classifiers.cache_path(d).is_file() for d in datasets)
 
 
+@pytest.mark.slow
 @needs_fashion
 @pytest.mark.skipif(not _full_available("fashion-mnist"),
                     reason="full Fashion-MNIST classifier not cached; COMPAT_SLOW_TESTS=1 trains it (minutes)")
@@ -369,6 +370,7 @@ def test_full_fashion_classifier_reaches_91_percent():
     assert accuracy == pytest.approx(classifier.info["accuracy"], abs=1e-9)
 
 
+@pytest.mark.slow
 @needs_fashion
 @pytest.mark.skipif(not grids.REFERENCE_GRIDS.is_dir(), reason=f"{grids.REFERENCE_GRIDS} not present")
 @pytest.mark.skipif(not _full_available("fashion-mnist", "mnist"),
