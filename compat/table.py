@@ -279,3 +279,159 @@ def nearest_row(name):
         if row is not None:
             return row
     return None
+
+
+# --- Teaching rows read by `python -m compat explain` (the runtime serves these names through TABLE or TF itself) ---
+
+@dataclass(frozen=True)
+class ChangedMeaning:
+    """A call whose spelling survived into TF 2 (or into its listed replacement) but whose meaning changed.
+
+    A port that copies the call keeps running and silently computes something else. ``era`` says what TF 1.x did,
+    ``today`` what the same spelling does now and what to write. The optional fields narrow the rows to the calls
+    that hit the trap (none set: every use): ``positional`` a call passing a positional argument at that index,
+    ``keyword`` a call passing that keyword, ``default_of`` (keyword, position) a call leaving that argument to
+    its default.
+    """
+    name: str
+    era: str
+    today: str
+    positional: Optional[int] = None
+    keyword: Optional[str] = None
+    default_of: Optional[tuple] = None  # (keyword, position)
+
+
+_DIM_RENAMED = "keyword renamed: TF 2 raises TypeError on the old spelling"
+
+CHANGED_MEANING = (
+    ChangedMeaning("tf.nn.dropout", "dropout(x, keep_prob): the second positional argument is the KEEP probability",
+                   "dropout(x, rate): the second positional argument is the DROP rate; write rate=1 - keep_prob "
+                   "(following the old call drops 75 % where TF1 kept 75 %)", positional=1),
+    ChangedMeaning("tf.summary.scalar", "returned a serialized Summary op to merge (summary.merge_all) and write "
+                   "with FileWriter.add_summary(s, step)",
+                   "writes at once to the default writer (create_file_writer(...).as_default()) and needs step=; "
+                   "without a default writer nothing is written"),
+    ChangedMeaning("tf.summary.histogram", "returned a Summary op for FileWriter.add_summary",
+                   "writes at once to the default writer and needs step="),
+    ChangedMeaning("tf.summary.image", "returned a Summary op; float images were rescaled per image to 0..255 "
+                   "(largest value to 255, or 0.0 to 127 when negatives occur)",
+                   "writes at once to the default writer and needs step=; floats must already lie in [0, 1] "
+                   "(values outside are clipped, not rescaled)"),
+    ChangedMeaning("tf.image.resize", "resize_images(images, size, method, align_corners=False): corner-aligned "
+                   "sampling grid, no half-pixel centres",
+                   "half-pixel centres (bilinear values differ from TF1's); align_corners= is gone; "
+                   "tf.compat.v1.image.resize keeps the TF1 grid"),
+    ChangedMeaning("tf.nn.softmax_cross_entropy_with_logits",
+                   "no gradient flows into labels (labels were treated as constants)",
+                   "the v2 op backpropagates into labels too: wrap computed labels in tf.stop_gradient to keep TF1 "
+                   "training"),
+    ChangedMeaning("tf.losses.mean_squared_error", "tf.losses.mean_squared_error(labels, predictions): one "
+                   "scalar, weighted mean with reduction SUM_BY_NONZERO_WEIGHTS, added to the LOSSES collection",
+                   "tf.losses is Keras's: mean over the last axis only, one value per example, no reduction; use "
+                   "tf.reduce_mean(...) or tf.keras.losses.MeanSquaredError()"),
+    ChangedMeaning("tf.where", "where(cond, x, y) did not broadcast: a rank-1 cond selected whole rows of x",
+                   "where broadcasts cond, x and y: a rank-1 cond is matched against the LAST axis; reshape cond to "
+                   "[-1, 1] for row selection", positional=1),
+    ChangedMeaning("tf.nn.in_top_k", "in_top_k(predictions, targets, k)",
+                   "in_top_k(targets, predictions, k): the first two positional arguments swapped places",
+                   positional=1),
+    ChangedMeaning("tf.nn.moments", "moments(x, axes, shift, name, keep_dims): the 4th positional is name",
+                   "moments(x, axes, shift, keepdims, name): the 4th positional is keepdims", positional=3),
+    ChangedMeaning("tf.random_normal_initializer", "stddev defaulted to 1.0",
+                   "stddev defaults to 0.05 (TF 2's initializer is Keras's): pass stddev= explicitly",
+                   default_of=("stddev", 1)),
+    ChangedMeaning("tf.random_uniform_initializer", "minval=0, maxval=1 (for floats) by default",
+                   "minval=-0.05, maxval=0.05 by default: pass both explicitly", default_of=("maxval", 1)),
+    ChangedMeaning("tf.keras.layers.BatchNormalization",
+                   "layer.trainable = False froze gamma and beta but training still normalised with the batch's "
+                   "statistics",
+                   "since TF 2.0 trainable = False also switches the layer to inference mode (moving statistics)"),
+    ChangedMeaning("tf.contrib.layers.batch_norm", "decay=0.999, scale=False, epsilon=0.001, is_training=True by "
+                   "default; moving averages updated through UPDATE_OPS",
+                   "its replacement tf.keras.layers.BatchNormalization defaults to momentum=0.99, scale=True and "
+                   "inference mode unless called with training=True: set momentum=0.999, scale=False to port"),
+    ChangedMeaning("tf.layers.batch_normalization", "training=False by default: without training=True it "
+                   "normalised with the moving averages (0 and 1 at first) and never updated them",
+                   "tf.keras.layers.BatchNormalization follows Keras's learning phase (fit() trains it); a port "
+                   "that relied on the default changes behaviour", default_of=("training", 14)),
+    ChangedMeaning("keras.layers.Convolution2D", "Keras 1: Convolution2D(nb_filter, nb_row, nb_col): the 3rd "
+                   "positional is the kernel's width (Keras 2.0-2.3 converted this call with a warning)",
+                   "Convolution2D is Conv2D(filters, kernel_size, strides): the 3rd positional is the STRIDE; write "
+                   "Conv2D(n, (rows, cols))", positional=2),
+    ChangedMeaning("tf.keras.layers.Convolution2D", "Keras 1 style Convolution2D(nb_filter, nb_row, nb_col)",
+                   "Conv2D(filters, kernel_size, strides): the 3rd positional is the stride", positional=2),
+    ChangedMeaning("tf.keras.optimizers.Adam", "lr= was accepted for learning_rate=",
+                   "Keras 2.11+ optimizers reject lr= (legacy optimizers still accept it): write learning_rate=",
+                   keyword="lr"),
+    ChangedMeaning("tf.argmax", "dimension= was an alias of axis=", _DIM_RENAMED + " (write axis=)",
+                   keyword="dimension"),
+    ChangedMeaning("tf.nn.softmax", "dim= was an alias of axis=", _DIM_RENAMED + " (write axis=)", keyword="dim"),
+    ChangedMeaning("tf.expand_dims", "dim= was an alias of axis=", _DIM_RENAMED + " (write axis=)", keyword="dim"),
+    ChangedMeaning("tf.squeeze", "squeeze_dims= was an alias of axis=", _DIM_RENAMED + " (write axis=)",
+                   keyword="squeeze_dims"),
+) + tuple(
+    ChangedMeaning(f"tf.{reduce}", "keep_dims= was an alias of keepdims=", _DIM_RENAMED + " (write keepdims=)",
+                   keyword="keep_dims")
+    for reduce in ("reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_any",
+                   "reduce_all", "reduce_logsumexp")
+)
+
+
+@dataclass(frozen=True)
+class QueueInput:
+    """A name of TF1's queue-runner input pipeline and its ``tf.data`` equivalent (one line)."""
+    name: str
+    tf_data: str
+
+
+QUEUE_INPUT = (
+    QueueInput("tf.train.string_input_producer",
+               "tf.data.Dataset.from_tensor_slices(filenames).shuffle(len(filenames)).repeat(num_epochs)"),
+    QueueInput("tf.train.input_producer", "tf.data.Dataset.from_tensor_slices(tensor).shuffle(n).repeat(num_epochs)"),
+    QueueInput("tf.train.range_input_producer", "tf.data.Dataset.range(limit).shuffle(limit).repeat(num_epochs)"),
+    QueueInput("tf.train.slice_input_producer",
+               "tf.data.Dataset.from_tensor_slices((a, b, ...)).shuffle(n).repeat(num_epochs)"),
+    QueueInput("tf.train.limit_epochs", "dataset.repeat(num_epochs)"),
+    QueueInput("tf.train.batch", "dataset.batch(batch_size) (drop_remainder=True for a fixed batch shape)"),
+    QueueInput("tf.train.shuffle_batch", "dataset.shuffle(min_after_dequeue).batch(batch_size)"),
+    QueueInput("tf.train.batch_join", "tf.data.Dataset.sample_from_datasets([...]).batch(batch_size)"),
+    QueueInput("tf.train.shuffle_batch_join",
+               "tf.data.Dataset.sample_from_datasets([...]).shuffle(min_after_dequeue).batch(batch_size)"),
+    QueueInput("tf.train.maybe_batch", "dataset.filter(keep).batch(batch_size)"),
+    QueueInput("tf.train.maybe_shuffle_batch", "dataset.filter(keep).shuffle(min_after_dequeue).batch(batch_size)"),
+    QueueInput("tf.train.start_queue_runners", "nothing: a tf.data pipeline runs without threads; iterate it"),
+    QueueInput("tf.train.Coordinator", "nothing for input: a Python for-loop over the dataset ends with the data"),
+    QueueInput("tf.train.QueueRunner", "dataset.prefetch(tf.data.AUTOTUNE)"),
+    QueueInput("tf.train.add_queue_runner", "dataset.prefetch(tf.data.AUTOTUNE)"),
+    QueueInput("tf.TFRecordReader", "tf.data.TFRecordDataset(filenames)"),
+    QueueInput("tf.TextLineReader", "tf.data.TextLineDataset(filenames)"),
+    QueueInput("tf.FixedLengthRecordReader", "tf.data.FixedLengthRecordDataset(filenames, record_bytes)"),
+    QueueInput("tf.WholeFileReader", "tf.data.Dataset.from_tensor_slices(filenames).map(tf.io.read_file)"),
+    QueueInput("tf.FIFOQueue", "dataset.prefetch(n) (tf.queue.FIFOQueue remains for non-input uses)"),
+    QueueInput("tf.RandomShuffleQueue", "dataset.shuffle(buffer_size)"),
+    QueueInput("tf.PaddingFIFOQueue", "dataset.padded_batch(batch_size)"),
+)
+
+
+@dataclass(frozen=True)
+class OldArgumentOrder:
+    """A TF 0.x argument order a call may still use (the runtime's shims accept it; explain flags it).
+
+    A call is in the old order when its first positional argument is an int literal (``int_first``), when it passes
+    any positional argument to a keyword-only function (``any_positional``), or passes a keyword only the old
+    signature had (``keywords``).
+    """
+    name: str
+    old: str
+    int_first: bool = False
+    any_positional: bool = False
+    keywords: tuple = ()
+
+
+OLD_ARGUMENT_ORDER = (
+    OldArgumentOrder("tf.concat", "concat(concat_dim, values)", int_first=True, keywords=("concat_dim",)),
+    OldArgumentOrder("tf.split", "split(split_dim, num_split, value)", int_first=True,
+                     keywords=("split_dim", "num_split")),
+    OldArgumentOrder("tf.nn.sigmoid_cross_entropy_with_logits", "sigmoid_cross_entropy_with_logits(logits, targets)",
+                     any_positional=True, keywords=("targets",)),
+)
