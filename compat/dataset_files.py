@@ -8,7 +8,8 @@ What TF1 did
 URL straight into that final path; then print ``Successfully downloaded <filename> <size> bytes.``.
 It checked nothing. An interrupted download left a truncated file under the final name that every later run
 took as data; a machine without network could not run the tutorial at all; and because MNIST and
-Fashion-MNIST use the same four file names, a directory holding one was silently read as the other.
+Fashion-MNIST use the same four file names, a directory holding one was read as the other — which the
+Fashion-MNIST README relied on (``input_data.read_data_sets('data/fashion')``).
 
 What this module adds
 ---------------------
@@ -16,7 +17,11 @@ What this module adds
   ``os.pathsep``), then :data:`DEFAULT_MIRROR_DIRS`, are searched for the file, either directly in the
   directory or in a sub-directory named after the dataset (``<dir>/mnist/...``, ``<dir>/fashion-mnist/...``).
   A candidate is used only if a digest proves it is the file *of the dataset asked for*.
-* **Checksums of what is meaningful.** :data:`KNOWN_FILES` lists, per dataset and file, the md5/sha256 of the
+* **Files already present are used as TF1 used them**, whatever dataset they hold: only their structure is
+  checked (gzip stream, IDX header), so a truncated file is named with its fix instead of failing deep inside
+  NumPy. :func:`other_dataset_note` recognises by checksum a folder that holds the other dataset of the same
+  file names, for a one-line note; it is never an error.
+* **Checksums of what is meaningful** for what this module itself fetches. :data:`KNOWN_FILES` lists, per dataset and file, the md5/sha256 of the
   ``.gz`` files as published, and the sha256 of the *decompressed* content. The content digest is what makes a
   re-compressed copy acceptable: Debian's ``dataset-fashion-mnist`` package re-gzipped the files, so their
   ``.gz`` bytes differ from upstream while the IDX bytes inside do not. A file of a dataset with no known
@@ -24,8 +29,10 @@ What this module adds
 * **Atomic writes.** Downloads and mirror copies go to a hidden temporary file in the destination directory,
   are verified there, and only then ``os.replace``-d onto the final name. An interrupted or corrupt transfer
   is removed and never passes as data.
-* **Clear failures.** Network errors, dropped connections, checksum mismatches and wrong-dataset files raise
-  errors that name the file, the URL tried, the mirror directories searched and what to do.
+* **Clear failures.** Network errors, dropped connections, checksum mismatches and wrong-dataset downloads
+  raise errors that name the file, the URL tried, the mirror directories searched and what to do, and carry no
+  chained library traceback (the cause is in the message). When MNIST cannot be had but Fashion-MNIST can, the
+  error says so in two lines, with the runner flag that switches to it.
 * **Opt-out of the network.** ``COMPAT_DATA_OFFLINE=1`` makes a missing file fail at once instead of trying the
   network (for CI and air-gapped machines).
 """
@@ -165,7 +172,11 @@ class ChecksumMismatchError(DataFileError):
 
 
 class WrongDatasetError(DataFileError):
-    """A file is the same-named file of another dataset (MNIST and Fashion-MNIST share all four names)."""
+    """A download served the same-named file of another dataset (MNIST and Fashion-MNIST share all four names).
+
+    Only what this module fetches is refused so; a file of the other dataset already in the work directory is
+    used, as TF1 used it (see :func:`other_dataset_note`).
+    """
 
 
 class DatasetUnavailableError(OSError):
@@ -243,7 +254,7 @@ def decompress(fileobj, name):
         with gzip.GzipFile(fileobj=fileobj) as stream:
             return stream.read()
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise _gzip_failure(name, exc) from exc
+        raise _gzip_failure(name, exc) from None  # the message says what gzip found
 
 
 def _check_magic(content, name, expected_magic):
@@ -327,7 +338,7 @@ def check_idx_file(path, filename, full=True, label=None):
             with gzip.GzipFile(fileobj=f) as stream:
                 head = stream.read(4)
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            raise _gzip_failure(name, exc) from exc
+            raise _gzip_failure(name, exc) from None  # the message says what gzip found
     _check_magic(head, name, expected_magic)
 
 
@@ -372,7 +383,7 @@ def _content_sha256(path, name):
             for block in iter(lambda: stream.read(_CHUNK), b""):
                 digest.update(block)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise _gzip_failure(name, exc) from exc
+        raise _gzip_failure(name, exc) from None  # the message says what gzip found
     return digest.hexdigest()
 
 
@@ -413,15 +424,51 @@ def _title(dataset):
     return DATASET_TITLES.get(dataset, dataset)
 
 
-def verify(path, filename, dataset, label=None, full=True):
+def other_dataset_note(paths, dataset):
+    """One line saying that files read for `dataset` are recognisably another dataset's, or None.
+
+    TF1 read whatever ``train_dir`` held, and scripts relied on it: Fashion-MNIST's README taught
+    ``read_data_sets('data/fashion')`` with the default (MNIST) ``source_url``. Such files are used; this note
+    only tells the user which dataset the run really trains on.
+
+    Args:
+      paths: the files read, ``{file name: path}`` (one read_data_sets call's four files).
+      dataset: the dataset the call asked for (``'mnist'``/``'fashion-mnist'``; None: no note).
+
+    Returns:
+      ``'<folder> holds Fashion-MNIST, not MNIST ...'`` (naming the files when only some are), or None when no
+      file is recognisably another known dataset's.
+
+    Raises:
+      DataFileError: a file needed decompressing for its digest and is not a readable gzip stream.
+    """
+    if dataset not in KNOWN_FILES:
+        return None
+    others = {}
+    for filename, path in paths.items():
+        found = identify(path, filename)
+        if found.dataset not in (None, dataset):
+            others.setdefault(found.dataset, []).append(filename)
+    if not others:
+        return None
+    folder = os.path.dirname(next(iter(paths.values())))
+    found_text = "; ".join(
+        _title(other) if len(names) == len(paths) else f"{_title(other)}'s {', '.join(names)}"
+        for other, names in others.items())
+    return (f"{folder} holds {found_text}, not {_title(dataset)} (the same file names; recognised by checksum): "
+            "reading it as TF 1.15 did.")
+
+
+def verify(path, filename, dataset, label=None):
     """Raise unless `path` is `dataset`'s `filename` (or, for a dataset without known digests, a sound IDX file).
+
+    For what this module fetches (downloads, mirror copies); files already in a work directory are not held to it.
 
     Args:
       path: the file to check.
       filename: the dataset file name it stands for.
       dataset: ``'mnist'``, ``'fashion-mnist'`` or None (unknown: gzip and IDX structure are checked instead).
       label: how to name the file in messages (default: `path`).
-      full: for a dataset without known digests, check the whole file rather than just its header.
 
     Returns:
       A short description of the evidence accepted (for log lines).
@@ -433,7 +480,7 @@ def verify(path, filename, dataset, label=None, full=True):
     """
     name = label or path
     if dataset is None or filename not in KNOWN_FILES.get(dataset, {}):
-        check_idx_file(path, filename, full=full, label=name)
+        check_idx_file(path, filename, label=name)
         return "IDX structure (no published digest known for this source)"
     found = identify(path, filename, label=name)
     if found.dataset == dataset:
@@ -441,10 +488,9 @@ def verify(path, filename, dataset, label=None, full=True):
     if found.dataset is not None:
         raise WrongDatasetError(
             f"{name} is {_title(found.dataset)}'s {filename} ({found.evidence}), but {_title(dataset)} was asked "
-            f"for; both datasets use the same four file names. Use a different directory for each dataset, or "
-            f"delete the *-ubyte.gz files there so that {_title(dataset)}'s are fetched. (A call with TF1's "
-            f"default source_url reads the dataset named by COMPAT_MNIST_DATASET, which the runner sets from "
-            f"--dataset.)"
+            f"for; both datasets use the same four file names, and this source serves the other one. Use "
+            f"{_title(dataset)}'s URL, or read {_title(found.dataset)} with its own (with TF1's default "
+            f"source_url, COMPAT_MNIST_DATASET / the runner's --dataset picks the dataset)."
         )
     known = KNOWN_FILES[dataset][filename]
     raise ChecksumMismatchError(
@@ -487,7 +533,7 @@ def _install(final_path, filename, dataset, origin, write):
         try:
             evidence = verify(temp_path, filename, dataset, label=f"{filename} from {origin}")
         except DataFileError as exc:
-            raise with_remedy(exc, f"It was not saved in {directory}.") from exc
+            raise with_remedy(exc, f"It was not saved in {directory}.") from None
         # mkstemp creates the file private (0600); the data is public, and urlretrieve left it 0644.
         os.chmod(temp_path, 0o644)
         size = os.path.getsize(temp_path)
@@ -548,8 +594,29 @@ _NETWORK_ERRORS = (
 )
 
 
+def _offline_copy_of(dataset):
+    """The mirror directories that together hold every file of `dataset`, or None if one file is missing."""
+    directories = []
+    for filename in KNOWN_FILES[dataset]:
+        found = _find_in_mirrors(filename, dataset, [])
+        if found is None:
+            return None
+        directories.append(os.path.dirname(found[0]))
+    return list(dict.fromkeys(directories))
+
+
 def _unavailable(filename, dataset, work_directory, url, failure, notes):
     title = _title(dataset) if dataset else "the dataset"
+    fashion_dirs = _offline_copy_of(FASHION_MNIST) if dataset == MNIST else None
+    if fashion_dirs:
+        # The common offline case (Debian's dataset-fashion-mnist installed, no MNIST anywhere): two lines.
+        return DatasetUnavailableError(
+            f"MNIST cannot be had here: {filename} is neither in {work_directory} nor in an offline mirror "
+            f"({', '.join(mirror_directories())}), and the download from {url} failed: {failure}.\n"
+            f"  Fashion-MNIST can: its four files are in {', '.join(fashion_dirs)}. Run with --dataset "
+            f"fashion-mnist (COMPAT_MNIST_DATASET=fashion-mnist) to train on it, or put MNIST's .gz files in a "
+            f"directory and set {MIRROR_ENV_VAR}=<that directory>."
+        )
     searched = "\n".join(f"    {n}" for n in notes) if notes else "    (none: the source is not a known dataset)"
     configured = os.environ.get(MIRROR_ENV_VAR)
     setting = f"{MIRROR_ENV_VAR}={configured!r}" if configured else f"{MIRROR_ENV_VAR} unset"
@@ -578,10 +645,11 @@ def _unavailable(filename, dataset, work_directory, url, failure, notes):
 def maybe_download(filename, work_directory, source_url, dataset=None, timeout=DOWNLOAD_TIMEOUT_S):
     """Make sure `work_directory/filename` holds the right file; return its path. TF1's ``_maybe_download``.
 
-    TF1 behaviour kept: ``work_directory`` is created if missing; a file already there is used, not
-    re-fetched; a download prints ``Successfully downloaded <filename> <size> bytes.``. Added (see the module
-    docstring): the file already there is verified, an offline mirror is tried before the network, downloads
-    are verified and written atomically, failures explain themselves.
+    TF1 behaviour kept: ``work_directory`` is created if missing; a file already there is used, whichever
+    dataset it holds, not re-fetched; a download prints ``Successfully downloaded <filename> <size> bytes.``.
+    Added (see the module docstring): the IDX header of a file already there is checked, an offline mirror is
+    tried before the network, what is fetched is verified by checksum and written atomically, failures explain
+    themselves.
 
     Args:
       filename: the file's name, e.g. ``'train-images-idx3-ubyte.gz'``.
@@ -593,11 +661,13 @@ def maybe_download(filename, work_directory, source_url, dataset=None, timeout=D
       timeout: seconds the network may stay silent before the download is abandoned (TF1 had none).
 
     Returns:
-      The path of the verified file.
+      The path of the file.
 
     Raises:
-      WrongDatasetError / ChecksumMismatchError / DataFileError: the file present, or the file downloaded, is
-        not the one asked for (a bad download is deleted; a bad file already present is left for the user).
+      DataFileError: the file present is not a gzip'd IDX file of the kind its name says (it is left for the
+        user; the message says to delete it).
+      WrongDatasetError / ChecksumMismatchError / DataFileError: the file fetched is not the one asked for (it
+        is deleted).
       DatasetUnavailableError: no copy anywhere and the download failed.
     """
     if dataset is None:
@@ -605,13 +675,11 @@ def maybe_download(filename, work_directory, source_url, dataset=None, timeout=D
     os.makedirs(work_directory, exist_ok=True)
     filepath = os.path.join(work_directory, filename)
     if os.path.exists(filepath):
-        # Header-only for unknown sources: the full read that follows reports any truncation itself.
+        # Header only, as TF1 trusted the file: the full read that follows reports any truncation itself.
         try:
-            verify(filepath, filename, dataset, full=False)
-        except WrongDatasetError:
-            raise  # its message says what to do
+            check_idx_file(filepath, filename, full=False)
         except DataFileError as exc:
-            raise with_remedy(exc, STALE_FILE_REMEDY) from exc
+            raise with_remedy(exc, STALE_FILE_REMEDY) from None
         return filepath
 
     notes = []
@@ -636,6 +704,7 @@ def maybe_download(filename, work_directory, source_url, dataset=None, timeout=D
         size, _ = _install(filepath, filename, dataset, source_url,
                            lambda out: _stream_url(source_url, out, timeout))
     except _NETWORK_ERRORS as exc:
-        raise _unavailable(filename, dataset, work_directory, source_url, exc, notes) from exc
+        # from None: the failure is in the message; urllib's chained traceback would bury it in ~50 lines.
+        raise _unavailable(filename, dataset, work_directory, source_url, exc, notes) from None
     print("Successfully downloaded", filename, size, "bytes.")
     return filepath

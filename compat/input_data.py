@@ -11,9 +11,11 @@ That module was removed in TF 2.0. This one reproduces TF 1.15's (whose code was
 train/validation split, the same shuffle order and epoch-boundary batches for a given seed, and the same side
 effect of re-seeding NumPy's global generator when a :class:`DataSet` is built.
 
-Differences, all about getting and checking files (see :mod:`compat.dataset_files`): files are found in an
-offline mirror before the network is tried, are verified by checksum, and are written atomically; bad files
-give errors that say what is wrong and what to do. ``COMPAT_MNIST_DATASET=fashion-mnist`` makes a call that
+Files already in ``train_dir`` are read as TF1 read them, whatever dataset they hold (a folder of Fashion-MNIST
+files read with the default MNIST ``source_url`` gets a one-line note on stderr, not an error). Differences, all
+about getting and checking files (see :mod:`compat.dataset_files`): missing files are found in an offline
+mirror before the network is tried, are verified by checksum, and are written atomically; bad files give
+errors that say what is wrong and what to do. ``COMPAT_MNIST_DATASET=fashion-mnist`` makes a call that
 uses TF1's default ``source_url`` read Fashion-MNIST instead, so an MNIST script runs unchanged on it.
 
 TF1 also wrapped these functions in deprecation warnings; those are not reproduced.
@@ -103,7 +105,7 @@ def _read_idx(f, expected_magic):
     try:
         return dataset_files.parse_idx(dataset_files.decompress(f, name), name, expected_magic)
     except dataset_files.DataFileError as exc:
-        raise dataset_files.with_remedy(exc, dataset_files.STALE_FILE_REMEDY) from exc
+        raise dataset_files.with_remedy(exc, dataset_files.STALE_FILE_REMEDY) from None
 
 
 def extract_images(f):
@@ -370,7 +372,8 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=tf.float32, 
     """Get (if needed) and read the four MNIST-format files of `train_dir`: TF1's ``read_data_sets``.
 
     TF1 behaviour: for each of train images, train labels, test images, test labels in turn, make sure the
-    file is in `train_dir` (downloading ``source_url + filename`` if not) and extract it; then the first
+    file is in `train_dir` (downloading ``source_url + filename`` if not) and extract it — a file already there
+    is read whatever it holds; then the first
     `validation_size` training examples become ``validation`` and the rest ``train``; each split becomes a
     :class:`DataSet` (re-seeding ``numpy.random``, see there).
 
@@ -383,9 +386,10 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=tf.float32, 
       validation_size: number of leading training examples split off as ``validation``.
       seed: op-level seed for the shuffles (None: the graph-level seed, if any).
       source_url: directory URL (with trailing slash) to download from. Empty means the default. With the
-        default, ``COMPAT_MNIST_DATASET=fashion-mnist`` reads Fashion-MNIST instead; an explicit other URL is
-        used as given. For MNIST and Fashion-MNIST the files are verified by checksum and may come from the
-        offline mirror (``COMPAT_DATA_MIRROR``); see :mod:`compat.dataset_files`.
+        default, ``COMPAT_MNIST_DATASET=fashion-mnist`` fetches Fashion-MNIST instead; an explicit other URL is
+        used as given. For MNIST and Fashion-MNIST, files fetched are verified by checksum and may come from
+        the offline mirror (``COMPAT_DATA_MIRROR``); see :mod:`compat.dataset_files`. When the files read are
+        recognisably the other of the two datasets, one line on stderr says which was read.
 
     Returns:
       ``Datasets(train, validation, test)``.
@@ -417,6 +421,9 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=tf.float32, 
     test_labels = read(TEST_LABELS, extract_labels, one_hot=one_hot)
     _check_pair(train_images, train_labels, paths[TRAIN_IMAGES], paths[TRAIN_LABELS])
     _check_pair(test_images, test_labels, paths[TEST_IMAGES], paths[TEST_LABELS])
+    note = dataset_files.other_dataset_note(paths, dataset)
+    if note:
+        print(note, file=sys.stderr)
 
     if not 0 <= validation_size <= len(train_images):
         raise ValueError("Validation size should be between 0 and {}. Received: {}.".format(
@@ -456,7 +463,7 @@ def _read_idx_array(path, expected_magic):
         try:
             content = dataset_files.parse_idx(dataset_files.decompress(f, path), path, expected_magic)
         except dataset_files.DataFileError as exc:
-            raise dataset_files.with_remedy(exc, dataset_files.STALE_FILE_REMEDY) from exc
+            raise dataset_files.with_remedy(exc, dataset_files.STALE_FILE_REMEDY) from None
     # A writable copy, as np.load gives Keras users (the parsed view is read-only).
     return content.copy()
 

@@ -9,8 +9,11 @@ the rest of the old epoch followed by the start of the newly shuffled one).
 import gzip
 import hashlib
 import os
+import re
+import shutil
 import socket
 import struct
+import traceback
 from pathlib import Path
 
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
@@ -21,7 +24,7 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from compat import dataset_files, input_data  # noqa: E402
-from compat.dataset_files import DataFileError, DatasetUnavailableError, WrongDatasetError  # noqa: E402
+from compat.dataset_files import DataFileError, DatasetUnavailableError  # noqa: E402
 from compat.input_data import DataSet  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -219,14 +222,47 @@ def test_fashion_by_documented_source_url_without_env(monkeypatch, tmp_path, fas
     np.testing.assert_array_equal(data.test.labels, fashion[1].test.labels.argmax(1))
 
 
-@needs_fashion
-def test_other_dataset_in_train_dir_is_refused(tmp_path):
+def fashion_folder(directory):
+    """`directory` holding links to the four Fashion-MNIST files, as a user's data folder would."""
+    directory.mkdir(parents=True, exist_ok=True)
     for name in NAMES:
-        (tmp_path / name).symlink_to(FASHION_DIR / name)
-    with pytest.raises(WrongDatasetError) as info:
-        input_data.read_data_sets(str(tmp_path))  # asks for MNIST
+        (directory / name).symlink_to(FASHION_DIR / name)
+    return directory
+
+
+@needs_fashion
+def test_fashion_folder_read_as_mnist_is_used_with_one_note(monkeypatch, tmp_path, capsys):
+    # The Fashion-MNIST README's pattern: its files in a folder, read_data_sets with TF1's default (MNIST) URL.
+    monkeypatch.setenv("COMPAT_DATA_OFFLINE", "1")
+    folder = fashion_folder(tmp_path / "fashion")
+    data = input_data.read_data_sets(str(folder), dtype=tf.uint8)
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"{folder} holds Fashion-MNIST, not MNIST")
+    train = raw_idx(FASHION_DIR / TRAIN_IMAGES).reshape(60000, 784)
+    np.testing.assert_array_equal(data.validation.images, train[:5000])
+    np.testing.assert_array_equal(data.train.labels, raw_idx(FASHION_DIR / TRAIN_LABELS)[5000:])
+    np.testing.assert_array_equal(data.test.images, raw_idx(FASHION_DIR / TEST_IMAGES).reshape(10000, 784))
+    assert sorted(os.listdir(folder)) == sorted(NAMES)  # nothing fetched, nothing replaced
+
+    monkeypatch.setenv("COMPAT_MNIST_DATASET", "fashion-mnist")  # the runner's --dataset fashion-mnist
+    input_data.read_data_sets(str(folder), dtype=tf.uint8)
+    assert "holds" not in capsys.readouterr().err
+
+
+@needs_fashion
+def test_truncated_fashion_file_in_mnist_folder_named_in_one_line(monkeypatch, tmp_path):
+    monkeypatch.setenv("COMPAT_DATA_OFFLINE", "1")
+    folder = fashion_folder(tmp_path / "fashion")
+    labels = folder / TRAIN_LABELS
+    content = labels.read_bytes()
+    labels.unlink()
+    labels.write_bytes(content[: len(content) // 2])
+    with pytest.raises(DataFileError) as info:
+        input_data.read_data_sets(str(folder))
     message = str(info.value)
-    assert str(tmp_path / TRAIN_IMAGES) in message and "Fashion-MNIST's" in message and "MNIST was asked" in message
+    assert message.startswith(f"{labels} ") and "truncated" in message and "Delete it" in message
+    assert "\n" not in message
+    assert "".join(traceback.format_exception(info.value)).count("Traceback") == 1
 
 
 # --- dataset selection ------------------------------------------------------------------------------------
@@ -295,7 +331,9 @@ def test_truncated_file_in_train_dir(tmp_path):
     path.write_bytes(path.read_bytes()[:-100])
     with pytest.raises(DataFileError, match="truncated") as info:
         input_data.read_data_sets(str(tmp_path), source_url=unreachable_url())
-    assert str(path) in str(info.value)
+    assert str(path) in str(info.value) and "Delete it" in str(info.value)
+    shown = "".join(traceback.format_exception(info.value))
+    assert shown.count("Traceback") == 1 and "EOFError" not in shown  # no chained gzip traceback
 
 
 def test_fake_data_touches_no_files(tmp_path):
