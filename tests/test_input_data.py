@@ -387,31 +387,33 @@ def test_dense_to_one_hot():
 # --- shuffle order and seeding ----------------------------------------------------------------------------
 
 
-def reference_batches(n, batch_size, steps, numpy_seed, shuffle=True):
-    """Example indices of TF1's next_batch, re-derived from its documented behaviour.
+class TF1NextBatch:
+    """TF 1.15's ``DataSet.next_batch`` with shuffling, re-derived from its source, on NumPy's global stream.
 
-    numpy.random is seeded in DataSet.__init__; each shuffle draws one permutation of n from it (shuffling an
-    arange is exactly RandomState.permutation) and applies it to the current order; the first call shuffles
-    once; a batch crossing the end is the rest of the old order plus the head of the reshuffled one, and
-    counts one completed epoch. Returns (batches, epochs completed).
+    ``DataSet.__init__`` seeded the global generator; here one RandomState stands for that stream, and
+    ``rng`` is also where a model of the script draws its own noise between batches, so both stay in step.
+    The first call (no epoch completed, position 0) shuffles; a batch that would run past the end
+    (``position + batch_size > n``, strictly) completes an epoch, reshuffles, and is the rest of the old order
+    followed by the head of the new one. Shuffling an arange with ``np.random.shuffle`` draws exactly
+    ``RandomState.permutation``; the permutation is applied to the current order, as TF1 indexed its arrays.
     """
-    rng = np.random.RandomState(numpy_seed)
-    order = np.arange(n)
-    if shuffle:
-        order = order[rng.permutation(n)]
-    position, batches, epochs = 0, [], 0
-    for _ in range(steps):
-        if position + batch_size > n:
-            epochs += 1
-            rest = order[position:]
-            if shuffle:
-                order = order[rng.permutation(n)]
-            position = batch_size - len(rest)
-            batches.append(np.concatenate([rest, order[:position]]))
-        else:
-            batches.append(order[position : position + batch_size])
-            position += batch_size
-    return batches, epochs
+
+    def __init__(self, n, numpy_seed):
+        self.rng = np.random.RandomState(numpy_seed)
+        self.n, self.order, self.position, self.epochs = n, np.arange(n), 0, 0
+
+    def next_batch(self, batch_size):
+        """Indices (into the arrays as built) of the next batch."""
+        if self.epochs == 0 and self.position == 0:
+            self.order = self.order[self.rng.permutation(self.n)]
+        if self.position + batch_size <= self.n:
+            self.position += batch_size
+            return self.order[self.position - batch_size : self.position]
+        self.epochs += 1
+        rest = self.order[self.position :]
+        self.order = self.order[self.rng.permutation(self.n)]
+        self.position = batch_size - len(rest)
+        return np.concatenate([rest, self.order[: self.position]])
 
 
 def indexed_dataset(n, **kwargs):
@@ -426,12 +428,60 @@ def test_next_batch_order_matches_tf1_algorithm(n, batch_size, seed):
         data = indexed_dataset(n, seed=seed)
         steps = 4 * n // batch_size + 3
         batches = [data.next_batch(batch_size) for _ in range(steps)]
-    expected, epochs = reference_batches(n, batch_size, steps, seed)
-    assert len(batches) == len(expected)
-    for (images, labels), indices in zip(batches, expected):
+    model = TF1NextBatch(n, seed)
+    for images, labels in batches:
+        indices = model.next_batch(batch_size)
         np.testing.assert_array_equal(labels, indices)
         np.testing.assert_array_equal(images[:, 0], indices)  # images and labels stay paired
-    assert data.epochs_completed == epochs
+    assert data.epochs_completed == model.epochs
+
+
+@pytest.mark.parametrize("n, batch_size", [(10, 5), (12, 4), (12, 3), (6, 6), (200, 100)])
+def test_epoch_boundary_when_batch_size_divides_the_split(n, batch_size):
+    # Exact division is where the boundary test matters: the epoch is complete after n // batch_size steps,
+    # yet TF1 reshuffles only on the next call. Reshuffling one call early gives the same batches, but draws the
+    # permutation from NumPy's stream at another point, so the script's own noise and epochs_completed differ.
+    steps_per_epoch = n // batch_size
+    steps = 6 * steps_per_epoch  # an even number of steps, over three epoch boundaries
+    seed = 2017
+    with tf.Graph().as_default():
+        tf.compat.v1.set_random_seed(seed)
+        data = indexed_dataset(n)
+        model = TF1NextBatch(n, seed)
+        for step in range(1, steps + 1):
+            images, labels = data.next_batch(batch_size)
+            noise = np.random.uniform(-1.0, 1.0, size=(batch_size, 4))  # the script's own draw, as a GAN's z
+            indices = model.next_batch(batch_size)
+            np.testing.assert_array_equal(labels, indices, err_msg=f"batch of step {step}")
+            np.testing.assert_array_equal(images[:, 0], indices, err_msg=f"images of step {step}")
+            assert data.epochs_completed == model.epochs == (step - 1) // steps_per_epoch, f"step {step}"
+            np.testing.assert_array_equal(noise, model.rng.uniform(-1.0, 1.0, size=(batch_size, 4)),
+                                          err_msg=f"noise drawn after step {step}")
+
+
+@needs_fashion
+def test_tf1_order_and_noise_on_a_fashion_folder_read_as_mnist(monkeypatch, tmp_path):
+    # The classic tutorial loop (batch 100 divides the 55000 training examples) on a folder of Fashion-MNIST
+    # files read with MNIST's default URL, across the first epoch boundary (step 551).
+    monkeypatch.setenv("COMPAT_DATA_OFFLINE", "1")
+    folder = fashion_folder(tmp_path / "MNIST_data")
+    raw_images = raw_idx(FASHION_DIR / TRAIN_IMAGES).reshape(60000, 784)[5000:]
+    raw_labels = raw_idx(FASHION_DIR / TRAIN_LABELS)[5000:]
+    seed = 1
+    with tf.Graph().as_default():
+        tf.compat.v1.set_random_seed(seed)
+        np.random.seed(99)  # the script's own seeding before the read: each DataSet re-seeds NumPy
+        mnist = input_data.read_data_sets(str(folder), one_hot=True)
+        model = TF1NextBatch(55000, seed)
+        for step in range(1, 553):
+            images, labels = mnist.train.next_batch(100)
+            noise = np.random.uniform(-1.0, 1.0, size=(100, 100))
+            indices = model.next_batch(100)
+            np.testing.assert_array_equal(labels.argmax(1), raw_labels[indices], err_msg=f"step {step}")
+            np.testing.assert_array_equal(images, scaled(raw_images[indices]), err_msg=f"step {step}")
+            assert mnist.train.epochs_completed == (step - 1) // 550, f"step {step}"
+            np.testing.assert_array_equal(noise, model.rng.uniform(-1.0, 1.0, size=(100, 100)),
+                                          err_msg=f"noise drawn after step {step}")
 
 
 def test_next_batch_epoch_boundary_and_no_shuffle():
