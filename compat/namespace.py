@@ -25,10 +25,6 @@ ROOT_BACKING = {
     "tf2": {"tf": "tensorflow"},
 }
 
-# Libraries that must be repaired before their first use, and the function that repairs them.
-_PREPARE = {"tf_slim": ("compat.slim_repairs", "apply")}
-
-
 class UnknownEraName(AttributeError):
     """A legacy name the runtime has no mapping for; the message says what became of it."""
 
@@ -50,11 +46,12 @@ class UnknownEraName(AttributeError):
 
 
 def load(target):
-    """Import ``"module"`` or ``"module:attr.path"`` and return the object."""
+    """Import ``"module"`` or ``"module:attr.path"`` and return the object.
+
+    tf_slim (``tf.contrib.layers``/``slim``) is repaired by the import hook the runner and ``compat.v1`` install
+    (``slim_repairs.install_import_hook``), so loading it here needs nothing more.
+    """
     module_name, _, attr_path = target.partition(":")
-    prepare = _PREPARE.get(module_name.partition(".")[0])
-    if prepare:
-        getattr(importlib.import_module(prepare[0]), prepare[1])()
     obj = importlib.import_module(module_name)
     for attr in filter(None, attr_path.split(".")):
         obj = getattr(obj, attr)
@@ -83,7 +80,10 @@ class EraNamespace(types.ModuleType):
         return backing
 
     def __getattr__(self, attr):
-        if attr.startswith("__"):  # dunder probes (pickle, inspect, copy) must not hit the table
+        if attr.startswith("__"):  # dunder probes (pickle, inspect, copy) must not hit the table ...
+            backing = self._era_backing_module()
+            if backing is not None and attr in vars(backing):  # ... but tf.__version__, np.__file__ are the module's
+                return vars(backing)[attr]
             raise AttributeError(attr)
         value = self._era_resolve(attr)
         self.__dict__[attr] = value
@@ -133,8 +133,14 @@ class EraNamespace(types.ModuleType):
 
 
 def _wrap(full, obj):
-    """Wrap a module in a namespace when table rows live below its name; anything else is returned as is."""
-    if full in table.PREFIXES and isinstance(obj, types.ModuleType) and not isinstance(obj, EraNamespace):
+    """Wrap a module in a namespace; anything else is returned as is.
+
+    Every module is wrapped, not only those with table rows below them: a name missing from a served library
+    (``tf.contrib.rnn.static_rnn`` under tf_slim, ``tensorflow.python.ops.rnn_cell``) must fail with
+    ``UnknownEraName`` quoting the nearest row, and as an ``ImportError`` in an import statement, never with the
+    library's own AttributeError.
+    """
+    if isinstance(obj, types.ModuleType) and not isinstance(obj, EraNamespace):
         return EraNamespace(full, obj, obj.__name__)
     return obj
 
