@@ -33,6 +33,19 @@ class _PrintPatches(argparse.Action):
         parser.exit(0)
 
 
+class _PrintCoverage(argparse.Action):
+    """``explain --coverage``: sweep the TF 1.15 public surface through the runtime, print the figures and exit."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from compat import coverage
+
+        print(coverage.format_report(coverage.sweep(), show=("raw",)))
+        parser.exit(0)
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="python -m compat", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -71,6 +84,8 @@ def _parser():
     explain.add_argument("--json", action="store_true", help="machine-readable output")
     explain.add_argument("--patches", action=_PrintPatches,
                          help="instead of a script: list every change the runtime makes to TensorFlow & co")
+    explain.add_argument("--coverage", action=_PrintCoverage,
+                         help="instead of a script: served / dead end / generic / raw for every TF 1.15 public name")
     explain.add_argument("script")
     return parser
 
