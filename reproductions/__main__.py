@@ -1,6 +1,10 @@
-"""``python -m reproductions list | run [--full] NAME... | check [--all] [NAME...] | record NAME... | report | publish``
+"""``python -m reproductions [--catalog DIR] list | add NAME SCRIPT | run [--full] NAME... | check [--all] [NAME...] |
+record NAME... | report | publish``
 
-- ``list``    the reproductions and their baselines;
+- ``list``    the reproductions (built-in, then the user catalog's) and their baselines;
+- ``add``     register your own script as a reproduction in the user catalog (``./reproductions.d/`` or
+  ``--catalog DIR``): ``add NAME SCRIPT [--steps N] [--seed S] [-- SCRIPT ARGS...]``; then ``record NAME`` and
+  ``check NAME`` as for the built-in ones;
 - ``run``     run (smoke by default, ``--full`` for the script's full length, scored at its checkpoints: see
   ``quality.py``) and show what was recorded;
 - ``check``   smoke-run and compare with the committed baselines; non-zero exit on any regression or error;
@@ -19,13 +23,23 @@ from pathlib import Path
 from reproductions import baseline, catalog, execute, report
 
 
-def _entries(names, everything):
+def _catalog(args):
+    """Every entry the command sees: the built-in ones and the user catalog's (``--catalog``)."""
+    try:
+        return catalog.entries(args.catalog)
+    except catalog.CatalogError as error:
+        raise SystemExit(f"python -m reproductions: {error}") from None
+
+
+def _entries(args, names, everything):
+    known = _catalog(args)
     if everything or not names:
-        return list(catalog.CATALOG)
-    unknown = [n for n in names if n not in catalog.BY_NAME]
+        return known
+    by_name = {entry.name: entry for entry in known}
+    unknown = [n for n in names if n not in by_name]
     if unknown:
         raise SystemExit(f"unknown reproduction(s) {unknown}; `python -m reproductions list` shows the names")
-    return [catalog.BY_NAME[n] for n in names]
+    return [by_name[n] for n in names]
 
 
 def _results_path(out, name, dataset):
@@ -37,10 +51,25 @@ def _say(message):
 
 
 def cmd_list(args):
-    for entry in catalog.CATALOG:
-        have = [d for d in catalog.DATASETS if baseline.path_for(entry.name, d).exists()]
-        _say(f"{entry.name:22} {entry.summary}\n{'':22} script {entry.script}; smoke {entry.smoke_steps} steps; "
+    for entry in _catalog(args):
+        have = [d for d in catalog.DATASETS if entry.baseline_path(d).exists()]
+        where = "" if entry.built_in else f" (user entry in {entry.folder.parent})"
+        _say(f"{entry.name:22} {entry.summary}{where}\n{'':22} script {entry.script}"
+             f"{' ' + ' '.join(entry.args) if entry.args else ''}; smoke {entry.smoke_steps} steps; "
              f"baselines: {', '.join(have) or 'none'}")
+    return 0
+
+
+def cmd_add(args):
+    try:
+        entry = catalog.add(args.catalog or catalog.USER_CATALOG, args.name, args.script, args.script_args,
+                            steps=args.steps, seed=args.seed)
+    except catalog.CatalogError as error:
+        raise SystemExit(f"python -m reproductions add: {error}") from None
+    option = f" --catalog {args.catalog}" if args.catalog else ""
+    _say(f"added {entry.name}: {entry.script_path}{' ' + ' '.join(entry.args) if entry.args else ''} "
+         f"({entry.smoke_steps} steps, seed {entry.seed}) -> {entry.folder / catalog.ENTRY_FILE}\n"
+         f"next: python -m reproductions{option} record {entry.name}   (then `check {entry.name}` after a change)")
     return 0
 
 
@@ -48,7 +77,7 @@ def cmd_run(args):
     from reproductions import quality
 
     worst = 0
-    for entry in _entries(args.names, args.all):
+    for entry in _entries(args, args.names, args.all):
         if args.resume and not args.full:
             raise SystemExit("--resume continues a full run: add --full")
         mode = "full" if args.full else "smoke"
@@ -74,7 +103,7 @@ def check_one(entry, dataset, out):
     if not result.ok:
         return result, baseline.Verdict(entry.name, "ERROR", details=[f"{result.status}: {result.message}"])
     try:
-        recorded = baseline.load(baseline.path_for(entry.name, dataset))
+        recorded = baseline.load(entry.baseline_path(dataset))
     except baseline.BaselineError as error:
         status = "NO BASELINE" if "no baseline" in str(error) else "ERROR"
         return result, baseline.Verdict(entry.name, status, details=[str(error)])
@@ -83,14 +112,15 @@ def check_one(entry, dataset, out):
 
 def cmd_check(args):
     rows = []
-    for entry in _entries(args.names, args.all):
+    entries = _entries(args, args.names, args.all)
+    for entry in entries:
         _say(f"checking {entry.name} on {args.dataset} ...")
         result, verdict = check_one(entry, args.dataset, args.out)
         rows.append((result, verdict))
         _say(f"  {verdict.status}" + "".join(f"\n  {line}" for line in verdict.details))
     _say("\n" + report.table(rows))
     if args.report:
-        write_report(rows, args.out)
+        write_report(rows, args.out, entries)
     return 0 if all(v.ok for _, v in rows) else 1
 
 
@@ -98,9 +128,9 @@ def cmd_record(args):
     if not (args.names or args.all):
         raise SystemExit("record rewrites baselines: name the reproductions, or pass --all")
     failed = 0
-    for entry in _entries(args.names, args.all):
+    for entry in _entries(args, args.names, args.all):
         result = execute.run(entry, args.dataset, args.out)
-        target = baseline.path_for(entry.name, args.dataset)
+        target = entry.baseline_path(args.dataset)
         if not result.ok:  # never replace a good baseline with a broken run
             _say(f"{entry.name}: NOT recorded — {result.status}: {result.message}; {target} left as it was")
             failed = 1
@@ -110,12 +140,14 @@ def cmd_record(args):
     return failed
 
 
-def write_report(rows, out):
+def write_report(rows, out, entries):
     folder = Path(out) / "report"
     figures = []
+    by_name = {entry.name: entry for entry in entries}
     for result, _ in rows:
         try:  # a full run is not compared with the (smoke-length) baseline
-            recorded = None if result.mode == "full" else baseline.load(baseline.path_for(result.name, result.dataset))
+            recorded = None if result.mode == "full" else \
+                baseline.load(by_name[result.name].baseline_path(result.dataset))
         except baseline.BaselineError:
             recorded = None
         path = folder / f"{result.name}.{result.dataset}.png"
@@ -127,7 +159,8 @@ def write_report(rows, out):
 
 def cmd_report(args):
     rows = []
-    for entry in _entries(args.names, True):
+    entries = _entries(args, args.names, True)
+    for entry in entries:
         path = _results_path(args.out, entry.name, args.dataset)
         if not path.exists():
             continue
@@ -136,8 +169,7 @@ def cmd_report(args):
             rows.append((result, None))
             continue
         try:
-            verdict = baseline.compare(result, baseline.load(baseline.path_for(entry.name, args.dataset)),
-                                       entry.rtol) \
+            verdict = baseline.compare(result, baseline.load(entry.baseline_path(args.dataset)), entry.rtol) \
                 if result.ok else baseline.Verdict(entry.name, "ERROR", details=[result.message])
         except baseline.BaselineError as error:
             verdict = baseline.Verdict(entry.name, "NO BASELINE", details=[str(error)])
@@ -146,19 +178,20 @@ def cmd_report(args):
         _say(f"no results under {Path(args.out) / 'results'}: run `python -m reproductions check --all` first")
         return 1
     _say(report.table(rows))
-    write_report(rows, args.out)
+    write_report(rows, args.out, entries)
     return 0
 
 
 def cmd_publish(args):
     """Copy each full run's figure and a summary (command, length, wall time, machine, quality trajectory) into the
-    repository's results/ folder, and print the README lines that show them."""
+    repository's results/ folder, and print the README lines that show them. Built-in reproductions only: a user
+    entry's results stay in its --out folder."""
     from reproductions import quality
 
     target = catalog.REPO / "results"
     target.mkdir(exist_ok=True)
     published = 0
-    for entry in _entries(args.names, True):
+    for entry in [e for e in _entries(args, args.names, True) if e.built_in]:
         path = _results_path(args.out, entry.name, args.dataset)
         result = execute.RunResult.load(path) if path.exists() else None
         if result is None or result.mode != "full":
@@ -216,8 +249,18 @@ def main(argv=None):
     parser.add_argument("--out", default="out", help="folder for runs, results and the report (default: out)")
     parser.add_argument("--dataset", default="fashion-mnist", choices=catalog.DATASETS,
                         help="fashion-mnist (offline, default) or mnist (needs its files)")
+    parser.add_argument("--catalog", metavar="DIR", help="user catalog: your own scripts' entries and baselines "
+                                                         f"(default: ./{catalog.USER_CATALOG}/)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list").set_defaults(func=cmd_list)
+    add = commands.add_parser("add", usage="python -m reproductions [--catalog DIR] add NAME SCRIPT [--steps N] "
+                                           "[--seed S] [-- SCRIPT ARGS...]",
+                              help="register your own script (its entry and baselines go in the user catalog)")
+    add.add_argument("name", help="the entry's name: letters, digits, '_' and '-'")
+    add.add_argument("script", help="the Python script, run unchanged under the compat runner")
+    add.add_argument("--steps", type=int, help="training steps of a smoke run (record, check; default 20)")
+    add.add_argument("--seed", type=int, default=1, help="the runner's --seed (default 1)")
+    add.set_defaults(func=cmd_add)
     quality = commands.add_parser("quality")
     quality.add_argument("--grid", dest="grids", action="append", default=[], metavar="NAME=PATH",
                          help="also score this grid, named upstream-style so it lands beside its upstream peers")
@@ -237,7 +280,13 @@ def main(argv=None):
         if name == "check":
             sub.add_argument("--report", action="store_true", help="also write the report")
         sub.set_defaults(func=func)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    script_args = []
+    if "add" in argv and "--" in argv[argv.index("add"):]:  # add's `-- SCRIPT ARGS`: the script's, not ours
+        cut = argv.index("--", argv.index("add"))
+        argv, script_args = argv[:cut], argv[cut + 1:]
     args = parser.parse_args(argv)
+    args.script_args = script_args
     return args.func(args)
 
 

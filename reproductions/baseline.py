@@ -1,6 +1,7 @@
 """Baselines: record once, compare with a stated tolerance, regenerate only when asked.
 
-A baseline is a human-diffable JSON file, ``baselines/<reproduction>.<dataset>.json``: the environment it was
+A baseline is a human-diffable JSON file, ``<reproduction>/baselines/<dataset>.json`` (in the reproduction's folder,
+built-in or in a user catalog: ``catalog.py``): the environment it was
 recorded in, the run's parameters, the output shapes, every trainable variable's name and shape, and each loss
 series as one ``[step, value]`` pair per line.
 
@@ -34,7 +35,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BASELINES = Path(__file__).resolve().parent / "baselines"
+BASELINES = Path(__file__).resolve().parent / "baselines"  # the release matrix's (matrix.py); a reproduction's own
+# baselines are in its folder (``Reproduction.baseline_path``)
 RTOL, ATOL = 1e-3, 1e-5
 FORMAT = 1
 
@@ -78,10 +80,6 @@ def _cpu_model():
     isa = [flag for flag in KERNEL_ISA if flag in fields.get("flags", "").split()]
     return (f"{fields['model name']} (family {fields.get('cpu family', '?')} model {fields.get('model', '?')}; "
             f"{' '.join(isa) or 'no avx2'})")
-
-
-def path_for(name, dataset):
-    return BASELINES / f"{name}.{dataset}.json"
 
 
 def dumps(baseline):

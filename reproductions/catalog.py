@@ -1,104 +1,188 @@
-"""The reproductions: one small declarative entry each. Everything else in the harness reads these.
+"""The reproductions: one folder each, found by looking. Everything else in the harness reads these entries.
 
-An entry says which legacy script reproduces which seed article, how to run it (its own command-line flags, the
-dataset, the seed), how long a smoke check and a full run are, and what to record beyond the losses: the shapes of
-the generator's and discriminator's outputs (expressions evaluated in the script's globals at the end) and where the
-script leaves its sample grids.
+A reproduction is a folder named after it, holding everything it is:
+
+- ``entry.json`` — which script reproduces what and how to run it: ``script`` (relative to the repository root,
+  or absolute), its own flags ``args`` (``"{dataset}"`` is replaced by the dataset's name), ``seed``, the lengths
+  of a smoke check (``smoke_steps``) and a full run (``full_steps``, null: the script's own), ``shapes`` to record
+  (label -> expression in the script's globals at the end), where it leaves its sample ``samples`` (a glob in its
+  working directory), ``idx_dir`` (where it reads the four IDX files itself), ``timeout`` of a smoke run (seconds),
+  the loss envelope ``rtol`` across machines (``baseline.py``), the ``sampler`` and ``checkpoint_every`` of a full
+  run, ``resume_args`` (the flags that make it restore its last Saver checkpoint; absent: it cannot resume), the
+  seed ``article``, a ``summary``, the benchmark's ``benchmark_steps`` (warm-up, timed) and ``why`` (the reason
+  behind a number, by key);
+- ``baselines/<dataset>.json`` — its recorded smoke runs (``baseline.py``);
+- ``sampler.py`` (optional) — ``draw(script, session)``, what its generator draws at a checkpoint
+  (``sampling.py``);
+- ``port.py`` (optional) — its modern TensorFlow 2.21 port with the replay of the legacy data and noise order,
+  its ``TOLERANCE`` and its ``MISTAKES`` (``equivalence.py``).
+
+Built-in reproductions are the folders of this package (``reproductions/000_infogan_gan/`` ...: importable as
+``reproductions.000_infogan_gan.port``). A user's own scripts live in a *user catalog*, a folder outside the
+package (default ``./reproductions.d/``, or ``--catalog DIR``): ``python -m reproductions add NAME SCRIPT`` writes
+``NAME/entry.json`` there, and its baselines go beside it. Both kinds are entries of one kind.
 """
-from dataclasses import dataclass, field
+import importlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+REPO = PACKAGE.parent
+USER_CATALOG = Path("reproductions.d")  # relative to the working directory
+ENTRY_FILE = "entry.json"
+DATASETS = ("fashion-mnist", "mnist")
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+class CatalogError(Exception):
+    """An entry that cannot be read or added; the message names it and says what to do."""
 
 
 @dataclass(frozen=True)
 class Reproduction:
     name: str
-    article: str  # seed file in ../shared/seeds/
-    script: str  # relative to the repository root
-    summary: str
-    args: tuple = ()  # the script's own flags; "{dataset}" is replaced by the dataset's name
+    script: str  # relative to the repository root, or absolute
+    summary: str = ""
+    article: str = None  # seed file in ../shared/seeds/
+    args: tuple = ()
     seed: int = 1
     smoke_steps: int = 20  # training updates (see compat.steps) for `check`
     full_steps: int = None  # None: the script's own length
-    shapes: dict = field(default_factory=dict)  # label -> expression in the script's globals
-    samples: str = "**/*.png"  # glob (relative to the working directory) of the sample grids it writes
-    idx_dir: str = None  # where the script reads the four IDX .gz files itself ("{dataset}" substituted)
+    shapes: dict = field(default_factory=dict)
+    samples: str = "**/*.png"
+    idx_dir: str = None
     timeout: int = 600  # seconds a smoke run may take before it counts as hung
     rtol: float = 1e-3  # loss envelope across machines (reproductions/baseline.py says how it was measured)
-    sampler: str = None  # "module:function" drawing generator samples at checkpoints (reproductions/samplers.py)
-    checkpoint_every: int = None  # steps between quality checkpoints in a full run: the script's own sample cadence
-    resume_args: tuple = None  # flags that make the script restore its last tf.train.Saver checkpoint; None: it
-    # keeps no checkpoint it can reload, so an interrupted full run starts over
+    sampler: str = None  # "module:function" drawing generator samples at checkpoints
+    checkpoint_every: int = None  # steps between quality checkpoints in a full run: the script's own cadence
+    resume_args: tuple = None  # None: it keeps no checkpoint it can reload, so an interrupted full run starts over
+    benchmark_steps: tuple = None  # (warm-up, timed) steps of benchmarks/bench_legacy_vs_modern.py
+    why: dict = field(default_factory=dict)  # key -> the reason for its value
+    folder: Path = None  # the entry's folder: entry.json, baselines/, sampler.py, port.py
 
     @property
     def script_path(self):
-        return REPO / self.script
+        return Path(self.script) if Path(self.script).is_absolute() else REPO / self.script
+
+    def script_args(self, dataset):
+        """The script's own command-line arguments for ``dataset``."""
+        return [a.format(dataset=dataset) for a in self.args]
+
+    def baseline_path(self, dataset):
+        return self.folder / "baselines" / f"{dataset}.json"
+
+    @property
+    def built_in(self):
+        return self.folder is not None and self.folder.parent == PACKAGE
+
+    @property
+    def has_port(self):
+        return self.built_in and (self.folder / "port.py").exists()
+
+    def port(self):
+        """The modern port's module (``reproductions.<name>.port``; imported on first use: each imports Keras 3)."""
+        if not self.has_port:
+            raise CatalogError(f"{self.name} has no modern port ({self.folder}/port.py)")
+        return importlib.import_module(f"reproductions.{self.name}.port")
 
 
-CATALOG = (
-    Reproduction(
-        name="000_infogan_gan",
-        article="000_84f148a30d6ae56a.txt",
-        script="legacy/000_infogan_gan/main.py",
-        summary="infoGAN-architecture GAN with a minibatch-discrimination layer, TF1 graph mode",
-        args=("--dataset", "{dataset}", "--epoch", "20", "--batch_size", "64"),
-        smoke_steps=6,  # one D and one G update per iteration; ~0.5 s an update on 2 cores
-        shapes={"generator": "gan.fake_images", "discriminator": "gan.D_real_logits"},
-        samples="results/**/*.png",
-        idx_dir="data/{dataset}",
-        rtol=1e-2,  # the minibatch layer amplifies rounding: 7e-4 measured between 1 and 2 threads
-        sampler="reproductions.samplers:infogan_gan_000",
-        checkpoint_every=600,  # its grid every 300 iterations (an epoch: 1093 iterations of 64 of 70,000 images)
-        resume_args=(),  # restores checkpoint/ by itself (a Saver checkpoint after every epoch)
-    ),
-    Reproduction(
-        name="001_dcgan_generator",
-        article="001_821289774612090b.txt",
-        script="legacy/001_dcgan_generator/dcgan_generator.py",
-        summary="generative-compression dcgan_generator (tf.layers) trained on digit pairs, TF1 graph mode",
-        smoke_steps=4,  # ~1.5 s an update on 2 cores (64 images of 32x64, three transposed convolutions)
-        rtol=1e-2,  # measured across two "AMD EPYC" VMs with other ISA flags: 8.2e-4 in 4 steps (threads: 3e-6)
-        shapes={"generator": "G_sample", "discriminator": "D_logit_real"},
-        samples="samples/*.png",
-        sampler="reproductions.samplers:dcgan_generator_001",
-        checkpoint_every=256,  # its run_diagnostics every 128 D steps (an epoch: 429 iterations)
-        resume_args=("--restore_last",),  # a Saver checkpoint with every run_diagnostics
-    ),
-    Reproduction(
-        name="002_cgan_maxout",
-        article="002_0af7dfb03414b235.txt",
-        script="legacy/002_cgan_maxout/cgan.py",
-        summary="conditional GAN with Maxout discriminator layers, TF 2.0 Keras",
-        smoke_steps=9,  # three train_on_batch calls (D real, D fake, combined G) per iteration
-        shapes={"generator": "cgan.generator", "discriminator": "cgan.discriminator"},
-        samples="images/*.png",
-        sampler="reproductions.samplers:cgan_maxout_002",
-        checkpoint_every=600,  # its grid every 200 iterations of three train_on_batch calls (an epoch: 600)
-    ),
-    Reproduction(
-        name="003_dcgan_keras",
-        article="003_998e8e36ec37d730.txt",
-        script="legacy/003_dcgan_keras/dcgan.py",
-        summary="DCGAN with one shared Adam and half batches, TF 2.3 Keras eager",
-        smoke_steps=10,  # G update then D update per iteration; an epoch (the first grid) is 3750 updates
-        shapes={"generator": "gan.g", "discriminator": "gan.d"},
-        samples="visual/dcgan/*.png",
-        sampler="reproductions.samplers:dcgan_keras_003",
-        checkpoint_every=800,  # its log line every 400 iterations (its grid: once an epoch, 3750 steps)
-    ),
-    Reproduction(
-        name="004_vanilla_gan",
-        article="004_36c9ff13e77112bc.txt",
-        script="legacy/004_vanilla_gan/vanilla_gan.py",
-        summary="vanilla GAN, 784-128-1 / 100-128-784, TF1 placeholders (as published, two marked fixes)",
-        smoke_steps=20,
-        shapes={"generator": "G_sample", "discriminator": "D_logit_real"},
-        samples="out/*.png",
-        sampler="reproductions.samplers:vanilla_gan_004",
-        checkpoint_every=2000,  # its figure every 1000 iterations
-    ),
-)
+_FIELDS = {f.name for f in fields(Reproduction)} - {"name", "folder"}
+_TUPLES = ("args", "resume_args", "benchmark_steps")
 
+
+def load_entry(folder):
+    """The :class:`Reproduction` described by ``folder/entry.json`` (the folder's name is its name)."""
+    folder = Path(folder)
+    path = folder / ENTRY_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CatalogError(f"cannot read {path}: {error}; fix or remove that folder") from None
+    if not isinstance(data, dict) or not isinstance(data.get("script"), str):
+        raise CatalogError(f"{path} needs an object with a \"script\" path; fix or remove that folder")
+    unknown = sorted(set(data) - _FIELDS)
+    if unknown:
+        raise CatalogError(f"{path}: unknown key(s) {unknown}; known: {sorted(_FIELDS)}")
+    for key in _TUPLES:
+        if data.get(key) is not None:
+            data[key] = tuple(data[key])
+    return Reproduction(name=folder.name, folder=folder, **data)
+
+
+def _folders(parent):
+    return sorted(p for p in Path(parent).iterdir() if (p / ENTRY_FILE).is_file()) if Path(parent).is_dir() else []
+
+
+def built_in():
+    """The reproductions shipped with this package, by folder name."""
+    return tuple(load_entry(folder) for folder in _folders(PACKAGE))
+
+
+def entries(user_catalog=None):
+    """Every reproduction: the built-in ones, then those of ``user_catalog`` (default ``./reproductions.d/``)."""
+    user = [load_entry(folder) for folder in _folders(USER_CATALOG if user_catalog is None else user_catalog)]
+    clash = sorted({e.name for e in user} & set(BY_NAME))
+    if clash:
+        raise CatalogError(f"user entr{'ies' if len(clash) > 1 else 'y'} {clash} in {Path(user_catalog or USER_CATALOG)}"
+                           " share a built-in reproduction's name: rename the folder(s)")
+    return [*CATALOG, *user]
+
+
+def entry_text(data):
+    """entry.json's text: one key per line, the ``shapes`` and ``why`` mappings one item per line."""
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, dict) and value:
+            inner = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in value.items())
+            lines.append(f" {json.dumps(key)}: {{\n{inner}\n }}")
+        else:
+            lines.append(f" {json.dumps(key)}: {json.dumps(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def add(user_catalog, name, script, args=(), steps=None, seed=1):
+    """Register ``script`` as the user entry ``name`` in ``user_catalog``; returns the new :class:`Reproduction`.
+
+    Args:
+      user_catalog: the user catalog folder (created if missing); never a folder inside this package.
+      name: letters, digits, ``_`` and ``-`` (a folder and file name), not a built-in's or an existing entry's.
+      script: an existing Python file; stored as an absolute path.
+      args: the script's own arguments.
+      steps: training steps of a smoke run (``record`` and ``check``; default 20).
+      seed: the runner's ``--seed``.
+
+    Raises:
+      CatalogError: with one line naming what is wrong.
+    """
+    user_catalog = Path(user_catalog).resolve()
+    if not NAME.fullmatch(name):
+        raise CatalogError(f"bad name {name!r}: use 1-64 letters, digits, '_' or '-', starting with a letter or digit")
+    if name in BY_NAME:
+        raise CatalogError(f"{name!r} is a built-in reproduction: choose another name")
+    if user_catalog == PACKAGE or PACKAGE in user_catalog.parents:
+        raise CatalogError(f"--catalog {user_catalog} is inside the installed package: choose a folder of your own")
+    script = Path(script).resolve()
+    if not script.is_file():
+        raise CatalogError(f"no script {script}: give the path of an existing Python file")
+    folder = user_catalog / name
+    if folder.exists():
+        raise CatalogError(f"{name!r} is already in {user_catalog} ({folder / ENTRY_FILE}): choose another name, or "
+                           "remove that folder first")
+    if steps is not None and steps < 1:
+        raise CatalogError(f"--steps must be at least 1, got {steps}")
+    data = {"summary": f"your script {script.name}", "script": str(script), "args": list(args), "seed": seed,
+            "smoke_steps": steps or Reproduction.smoke_steps, "rtol": Reproduction.rtol}
+    folder.mkdir(parents=True)
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=".entry.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(entry_text(data))
+    os.replace(tmp, folder / ENTRY_FILE)
+    return load_entry(folder)
+
+
+CATALOG = built_in()
 BY_NAME = {entry.name: entry for entry in CATALOG}
-DATASETS = ("fashion-mnist", "mnist")

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from compat import record as records
 from reproductions.catalog import REPO
 
 SAMPLES_DIR = "samples-by-step"  # a full run's checkpoint samples, in its working directory
@@ -102,15 +103,8 @@ def resume_point(entry, record, samples):
         raise ResumeError(f"{entry.name} keeps no checkpoint it can reload: run it again without --resume")
     if not Path(record).exists():
         raise ResumeError(f"nothing to resume: no record of an earlier full run at {record}")
-    kept, step = [], 0
-    for line in Path(record).read_text(encoding="utf-8").splitlines():
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        kept.append(event)
-        if "checkpoint" in event:
-            step = event["checkpoint"]["step"]
+    kept, _ = records.events(record)
+    step = max((e["checkpoint"]["step"] for e in kept if "checkpoint" in e), default=0)
     if step == 0:
         raise ResumeError(f"the earlier run saved no checkpoint after training began (see {record}): run it again "
                           "without --resume")
@@ -126,22 +120,41 @@ def resume_point(entry, record, samples):
 
 
 def parse_record(path, result):
-    """Fill ``result`` from the runner's JSON-lines record (see compat.steps)."""
-    if not Path(path).exists():
-        return
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError:  # a run killed mid-line: keep what was complete
-            continue
-        if "step" in event:
-            for series, value in event["losses"].items():
-                result.losses.setdefault(series, []).append([event["step"], float(value)])
-            result.steps = event["step"]
-        elif "variables" in event:
-            result.variables = event["variables"]
-        elif "shapes" in event:
-            result.shapes = event["shapes"]
+    """Fill ``result`` from the runner's record (read by :func:`compat.record.read`)."""
+    record = records.read(path)
+    result.losses = record.series()
+    result.steps = record.last_step
+    result.variables = record.variables
+    result.shapes = record.shapes
+
+
+def runner_command(entry, dataset, record, steps=None, seed=None, options=(), resume=False, deterministic=True,
+                   launcher=None):
+    """The one command line that runs ``entry``'s script under the compat runner (every run of a reproduction,
+    by the harness, the equivalence check and the benchmarks, is started from it).
+
+    Args:
+      entry: a catalog :class:`~reproductions.catalog.Reproduction`.
+      dataset: what the runner's MNIST source serves, and the script's ``{dataset}`` arguments.
+      record: the ``--record`` file.
+      steps: ``--max-steps`` (None: the script's own length).
+      seed: ``--seed`` (default: the entry's).
+      options: further runner options (``--dump-weights F``, ``--sampler ...``, ``--resume-at-step K``, ``--xla``).
+      resume: append the entry's ``resume_args`` (the script restores its last checkpoint).
+      deterministic: ``--deterministic`` (TensorFlow op determinism; the timing benchmark leaves it off).
+      launcher: the command before the runner's ``run`` arguments (default ``python -m compat``).
+    """
+    command = [*(launcher or (sys.executable, "-m", "compat")), "run",
+               "--seed", str(entry.seed if seed is None else seed), *(["--deterministic"] if deterministic else []),
+               "--dataset", dataset, "--record", str(record), *map(str, options)]
+    if steps:
+        command += ["--max-steps", str(steps)]
+    for label, expression in entry.shapes.items():
+        command += ["--record-shape", f"{label}={expression}"]
+    command += [str(entry.script_path), *entry.script_args(dataset)]
+    if resume:
+        command += list(entry.resume_args)
+    return command
 
 
 def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None, resume=False):
@@ -175,22 +188,13 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None, r
             result.status, result.message = "error", str(error)
             return result
     steps = steps or (entry.smoke_steps if mode == "smoke" else entry.full_steps)
-    command = [sys.executable, "-m", "compat", "run", "--seed", str(entry.seed), "--deterministic",
-               "--dataset", dataset, "--record", str(record)]
-    if first_step:
-        command += ["--resume-at-step", str(first_step)]
+    options = ["--resume-at-step", str(first_step)] if first_step else []
     if mode == "full" and entry.sampler:
         if not first_step:
             shutil.rmtree(workdir / SAMPLES_DIR, ignore_errors=True)  # a trajectory belongs to one run
-        command += ["--sampler", entry.sampler, "--sample-every", str(entry.checkpoint_every),
+        options += ["--sampler", entry.sampler, "--sample-every", str(entry.checkpoint_every),
                     "--samples-dir", str(workdir / SAMPLES_DIR)]
-    if steps:
-        command += ["--max-steps", str(steps)]
-    for label, expression in entry.shapes.items():
-        command += ["--record-shape", f"{label}={expression}"]
-    command += [str(entry.script_path), *(a.format(dataset=dataset) for a in entry.args)]
-    if first_step:
-        command += list(entry.resume_args)
+    command = runner_command(entry, dataset, record, steps=steps, options=options, resume=bool(first_step))
     environment = {**runner_environment(), **(env or {})}
     with open(result.log, "a" if first_step else "w", encoding="utf-8") as log:
         log.write("$ " + " ".join(command) + "\n")
