@@ -21,11 +21,12 @@ What this module adds
   checked (gzip stream, IDX header), so a truncated file is named with its fix instead of failing deep inside
   NumPy. :func:`other_dataset_note` recognises by checksum a folder that holds the other dataset of the same
   file names, for a one-line note; it is never an error.
-* **Checksums of what is meaningful** for what this module itself fetches. :data:`KNOWN_FILES` lists, per dataset and file, the md5/sha256 of the
-  ``.gz`` files as published, and the sha256 of the *decompressed* content. The content digest is what makes a
-  re-compressed copy acceptable: Debian's ``dataset-fashion-mnist`` package re-gzipped the files, so their
-  ``.gz`` bytes differ from upstream while the IDX bytes inside do not. A file of a dataset with no known
-  digests (a custom ``source_url``) is accepted after its gzip stream and IDX header are checked.
+* **Checksums of what is meaningful**, for what this module itself fetches. :data:`KNOWN_FILES` lists, per
+  dataset and file, the md5/sha256 of the ``.gz`` files as published, and the sha256 of the *decompressed*
+  content. The content digest is what makes a re-compressed copy acceptable: Debian's
+  ``dataset-fashion-mnist`` package re-gzipped the files, so their ``.gz`` bytes differ from upstream while the
+  IDX bytes inside do not. A file of a dataset with no known digests (a custom ``source_url``) is accepted
+  after its gzip stream and IDX header are checked.
 * **Atomic writes.** Downloads and mirror copies go to a hidden temporary file in the destination directory,
   are verified there, and only then ``os.replace``-d onto the final name. An interrupted or corrupt transfer
   is removed and never passes as data.

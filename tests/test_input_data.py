@@ -626,3 +626,57 @@ def test_keras_mnist_skips_unrecognised_npz(monkeypatch, keras_datasets, capsys)
     with pytest.raises(DatasetUnavailableError, match=TRAIN_IMAGES):
         input_data.load_keras_mnist()
     assert "is not the mnist.npz Keras publishes" in capsys.readouterr().err
+
+
+# --- through the runner, as a user runs an era script ---------------------------------------------------------
+
+ERA_SCRIPTS = REPO / "tests" / "fixtures" / "data_era"
+# TensorFlow's C++ logging (start-up banner, device probes): not ours to count.
+_TF_CPP_LOG = re.compile(
+    r"^(WARNING: All log messages before absl::InitializeLog\(\)|[IWEF]\d{4} \d\d:\d\d:[\d.]+ +\d+ )")
+
+
+def stderr_lines(result):
+    """The run's stderr lines, TensorFlow's C++ logging left out."""
+    return [line for line in result.stderr.splitlines() if not _TF_CPP_LOG.match(line)]
+
+
+def collection_script(tmp_path, script):
+    """`script` copied to tmp_path/collection/GAN/, so its ``../../MNIST_data`` is tmp_path/MNIST_data."""
+    folder = tmp_path / "collection" / "GAN"
+    folder.mkdir(parents=True)
+    shutil.copy(ERA_SCRIPTS / script, folder / script)
+    return folder / script
+
+
+OFFLINE_ENV = {"COMPAT_DATA_OFFLINE": "1", "COMPAT_DATA_MIRROR": "", "COMPAT_MNIST_DATASET": ""}
+
+
+@needs_fashion
+def test_runner_offline_without_mnist_says_so_in_a_few_lines(compat_run, tmp_path):
+    script = collection_script(tmp_path, "softmax_tutorial.py")
+    result = compat_run("run", script.name, cwd=script.parent, env=OFFLINE_ENV)
+    lines = stderr_lines(result)
+    assert result.returncode == 1, result.stderr
+    assert len(lines) <= 7, result.stderr
+    assert lines[0] == "Traceback (most recent call last):" and str(script) in lines[1]
+    message = "\n".join(lines)
+    for expected in ("MNIST cannot be had here", "Fashion-MNIST can", str(FASHION_DIR), "--dataset fashion-mnist"):
+        assert expected in message
+    assert "urllib" not in result.stderr and "During handling" not in result.stderr
+
+
+@needs_fashion
+@pytest.mark.parametrize("script, last_output", [("softmax_tutorial.py", "test accuracy"),
+                                                 ("gan_noise.py", "Iter: 5; D loss")])
+def test_era_script_reads_fashion_files_in_its_mnist_folder(compat_run, tmp_path, script, last_output):
+    # The 18-script-collection case: Fashion-MNIST's files in ../../MNIST_data, no runner flag.
+    script = collection_script(tmp_path, script)
+    fashion_folder(tmp_path / "MNIST_data")
+    result = compat_run("run", script.name, cwd=script.parent, env=OFFLINE_ENV)
+    assert result.returncode == 0, result.stderr
+    assert stderr_lines(result) == [
+        "../../MNIST_data holds Fashion-MNIST, not MNIST (the same file names; recognised by checksum): "
+        "reading it as TF 1.15 did."], result.stderr
+    assert result.stdout.splitlines()[-1].startswith(last_output)
+    assert sorted(os.listdir(tmp_path / "MNIST_data")) == sorted(NAMES)
