@@ -1,0 +1,223 @@
+"""``tf.contrib.rnn`` of TF 1.15: the cells and RNN functions, on TF 2.21.
+
+TF 1.15's ``tf.contrib.rnn`` re-exported the core cells (``tf.nn.rnn_cell``, served by tf_keras's legacy cells on
+TF 2.21: same classes, same variable names such as ``rnn/basic_lstm_cell/kernel``) and the core static RNNs
+(``tf.compat.v1.nn.static_rnn`` ...). Added here, written from TF 1.15's documented behaviour:
+
+- ``stack_bidirectional_dynamic_rnn`` / ``stack_bidirectional_rnn``;
+- ``InputProjectionWrapper`` / ``OutputProjectionWrapper`` / ``EmbeddingWrapper``;
+- ``LSTMBlockCell`` and ``GRUBlockCellV2``: the fused-kernel cells compute what ``LSTMCell`` / ``GRUCell`` compute
+  with the same weight layout and variable names, so they are served by those cells under their default names.
+"""
+import math
+
+import tensorflow as _tf
+from tensorflow.python.ops import rnn as _core_rnn
+from tf_keras.src.layers.rnn import legacy_cells as _cells
+
+_v1 = _tf.compat.v1
+
+RNNCell = _cells.RNNCell
+LayerRNNCell = _cells.LayerRNNCell
+BasicRNNCell = _cells.BasicRNNCell
+BasicLSTMCell = _cells.BasicLSTMCell
+GRUCell = _cells.GRUCell
+LSTMCell = _cells.LSTMCell
+LSTMStateTuple = _cells.LSTMStateTuple
+MultiRNNCell = _cells.MultiRNNCell
+DropoutWrapper = _v1.nn.rnn_cell.DropoutWrapper
+DeviceWrapper = _v1.nn.rnn_cell.DeviceWrapper
+ResidualWrapper = _v1.nn.rnn_cell.ResidualWrapper
+
+static_rnn = _v1.nn.static_rnn
+static_bidirectional_rnn = _v1.nn.static_bidirectional_rnn
+static_state_saving_rnn = _v1.nn.static_state_saving_rnn
+transpose_batch_time = _core_rnn._transpose_batch_time
+best_effort_input_batch_size = _core_rnn._best_effort_input_batch_size
+
+
+def stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None, initial_states_bw=None,
+                                    dtype=None, sequence_length=None, parallel_iterations=None, time_major=False,
+                                    scope=None, swap_memory=False):
+    """Stacked bidirectional dynamic RNN: each layer's forward and backward outputs, concatenated on the depth
+    axis, are the next layer's input.
+
+    Args:
+      cells_fw, cells_bw: equal-length lists of RNNCells, one pair per layer.
+      inputs: ``[batch, time, depth]`` (``[time, batch, depth]`` when ``time_major``).
+      initial_states_fw, initial_states_bw: optional lists of initial states, one per layer.
+      dtype, sequence_length, parallel_iterations, time_major, swap_memory: as ``tf.nn.bidirectional_dynamic_rnn``.
+      scope: variable scope, ``"stack_bidirectional_rnn"`` by default; layer ``i`` lives in ``cell_{i}`` below it.
+
+    Returns:
+      ``(outputs, output_states_fw, output_states_bw)``: the last layer's concatenated outputs and tuples of each
+      layer's final forward and backward states.
+
+    Raises:
+      ValueError: when the cell lists are empty or of different lengths, or initial states do not match them.
+    """
+    _check_stack(cells_fw, cells_bw, initial_states_fw, initial_states_bw)
+    states_fw, states_bw = [], []
+    layer_input = inputs
+    with _v1.variable_scope(scope or "stack_bidirectional_rnn"):
+        for i, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
+            with _v1.variable_scope(f"cell_{i}"):
+                outputs, (state_fw, state_bw) = _v1.nn.bidirectional_dynamic_rnn(
+                    cell_fw, cell_bw, layer_input,
+                    initial_state_fw=initial_states_fw[i] if initial_states_fw else None,
+                    initial_state_bw=initial_states_bw[i] if initial_states_bw else None,
+                    sequence_length=sequence_length, parallel_iterations=parallel_iterations, dtype=dtype,
+                    swap_memory=swap_memory, time_major=time_major)
+                layer_input = _v1.concat(outputs, 2)  # depth is axis 2 in both layouts
+            states_fw.append(state_fw)
+            states_bw.append(state_bw)
+    return layer_input, tuple(states_fw), tuple(states_bw)
+
+
+def stack_bidirectional_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None, initial_states_bw=None, dtype=None,
+                            sequence_length=None, scope=None):
+    """Stacked bidirectional static RNN over a list of ``[batch, depth]`` inputs (one per time step).
+
+    Each layer is a ``tf.nn.static_bidirectional_rnn`` in scope ``cell_{i}`` under ``scope``
+    (``"stack_bidirectional_rnn"`` by default); its per-step concatenated outputs feed the next layer.
+
+    Returns:
+      ``(outputs, output_states_fw, output_states_bw)``: the last layer's list of outputs (``[batch, fw + bw]``
+      each) and tuples of each layer's final forward and backward states.
+    """
+    _check_stack(cells_fw, cells_bw, initial_states_fw, initial_states_bw)
+    states_fw, states_bw = [], []
+    layer_input = inputs
+    with _v1.variable_scope(scope or "stack_bidirectional_rnn"):
+        for i, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
+            with _v1.variable_scope(f"cell_{i}"):
+                layer_input, state_fw, state_bw = _v1.nn.static_bidirectional_rnn(
+                    cell_fw, cell_bw, layer_input,
+                    initial_state_fw=initial_states_fw[i] if initial_states_fw else None,
+                    initial_state_bw=initial_states_bw[i] if initial_states_bw else None,
+                    dtype=dtype, sequence_length=sequence_length)
+            states_fw.append(state_fw)
+            states_bw.append(state_bw)
+    return layer_input, tuple(states_fw), tuple(states_bw)
+
+
+def _check_stack(cells_fw, cells_bw, initial_states_fw, initial_states_bw):
+    if not cells_fw:
+        raise ValueError("Must specify at least one fw cell for BidirectionalRNN.")
+    if not cells_bw:
+        raise ValueError("Must specify at least one bw cell for BidirectionalRNN.")
+    if not isinstance(cells_fw, list) or not isinstance(cells_bw, list):
+        raise ValueError("cells_fw and cells_bw must be lists of RNNCells (one per layer).")
+    if len(cells_fw) != len(cells_bw):
+        raise ValueError("Forward and Backward cells must have the same depth.")
+    for states in (initial_states_fw, initial_states_bw):
+        if states is not None and (not isinstance(states, list) or len(states) != len(cells_fw)):
+            raise ValueError("initial_states must be a list of state tensors (one per layer).")
+
+
+def _linear(args, output_size, dtype):
+    """``args @ kernel + bias`` with ``kernel`` (scope default initializer) and ``bias`` (zeros) in the current
+    variable scope, as TF 1.15's core_rnn_cell ``_Linear`` created them."""
+    kernel = _v1.get_variable("kernel", [args.shape[-1], output_size], dtype=dtype)
+    bias = _v1.get_variable("bias", [output_size], dtype=dtype, initializer=_v1.constant_initializer(0.0))
+    return _tf.nn.bias_add(_tf.matmul(args, kernel), bias)
+
+
+class _Wrapper(RNNCell):
+    """State size and zero state of the wrapped cell."""
+
+    def __init__(self, cell, reuse=None):
+        super().__init__(_reuse=reuse)
+        if not isinstance(cell, RNNCell) and not all(hasattr(cell, a) for a in ("output_size", "state_size")):
+            raise TypeError("The parameter cell is not RNNCell.")
+        self._cell = cell
+
+    @property
+    def state_size(self):
+        return self._cell.state_size
+
+    @property
+    def output_size(self):
+        return self._cell.output_size
+
+    def zero_state(self, batch_size, dtype):
+        with _tf.name_scope(type(self).__name__ + "ZeroState"):
+            return self._cell.zero_state(batch_size, dtype)
+
+
+class OutputProjectionWrapper(_Wrapper):
+    """A cell whose output is projected to ``output_size`` by ``kernel``/``bias`` in the wrapper's scope
+    (``.../output_projection_wrapper/kernel``), then ``activation`` if given."""
+
+    def __init__(self, cell, output_size, activation=None, reuse=None):
+        super().__init__(cell, reuse)
+        if output_size < 1:
+            raise ValueError(f"Parameter output_size must be > 0: {output_size}.")
+        self._output_size = output_size
+        self._activation = activation
+
+    @property
+    def output_size(self):
+        return self._output_size
+
+    def call(self, inputs, state):
+        output, new_state = self._cell(inputs, state)
+        projected = _linear(output, self._output_size, output.dtype)
+        return (self._activation(projected) if self._activation else projected), new_state
+
+
+class InputProjectionWrapper(_Wrapper):
+    """A cell whose input is first projected to ``num_proj`` by ``kernel``/``bias`` in the wrapper's scope
+    (``.../input_projection_wrapper/kernel``), then ``activation`` if given. ``input_size`` is accepted and
+    ignored, as in TF 1.15."""
+
+    def __init__(self, cell, num_proj, activation=None, input_size=None, reuse=None):
+        super().__init__(cell, reuse)
+        self._num_proj = num_proj
+        self._activation = activation
+
+    def call(self, inputs, state):
+        projected = _linear(inputs, self._num_proj, inputs.dtype)
+        return self._cell(self._activation(projected) if self._activation else projected, state)
+
+
+class EmbeddingWrapper(_Wrapper):
+    """A cell fed integer symbols, embedded through ``embedding`` ``[embedding_classes, embedding_size]`` in the
+    wrapper's scope. The initializer is ``initializer``, else the scope's, else uniform in ``[-sqrt(3), sqrt(3)]``
+    (variance 1), as in TF 1.15."""
+
+    def __init__(self, cell, embedding_classes, embedding_size, initializer=None, reuse=None):
+        super().__init__(cell, reuse)
+        if embedding_classes <= 0 or embedding_size <= 0:
+            raise ValueError(f"Both embedding_classes and embedding_size must be > 0: "
+                             f"{embedding_classes}, {embedding_size}.")
+        self._embedding_classes = embedding_classes
+        self._embedding_size = embedding_size
+        self._initializer = initializer
+
+    def call(self, inputs, state):
+        initializer = self._initializer or _v1.get_variable_scope().initializer
+        if initializer is None:
+            initializer = _v1.random_uniform_initializer(-math.sqrt(3), math.sqrt(3))
+        dtype = (state[0] if isinstance(state, tuple) else state).dtype
+        embedding = _v1.get_variable("embedding", [self._embedding_classes, self._embedding_size],
+                                     initializer=initializer, dtype=dtype)
+        embedded = _tf.nn.embedding_lookup(embedding, _tf.reshape(inputs, [-1]))
+        return self._cell(embedded, state)
+
+
+def LSTMBlockCell(num_units, forget_bias=1.0, cell_clip=None, use_peephole=False, dtype=None, reuse=None,
+                  name="lstm_cell"):
+    """TF 1.15's fused ``LSTMBlockCell``: the LSTM of ``LSTMCell`` (gates i, j, f, o from ``[x, h] @ kernel +
+    bias``; peepholes ``w_i_diag``/``w_f_diag``/``w_o_diag``; ``cell_clip`` clips the cell state), under the same
+    default name ``lstm_cell``. A negative ``cell_clip`` meant no clipping, as in TF 1.15."""
+    if cell_clip is not None and cell_clip < 0:
+        cell_clip = None
+    return LSTMCell(num_units, use_peepholes=use_peephole, cell_clip=cell_clip, forget_bias=forget_bias,
+                    reuse=reuse, name=name, dtype=dtype)
+
+
+def GRUBlockCellV2(num_units=None, reuse=None, name="gru_cell", dtype=None):
+    """TF 1.15's fused ``GRUBlockCellV2``: the GRU of ``GRUCell`` (``gates/kernel`` for r and u, bias 1.0;
+    ``candidate/kernel``) under the same default name ``gru_cell``."""
+    return GRUCell(num_units, reuse=reuse, name=name, dtype=dtype)
