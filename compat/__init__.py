@@ -6,6 +6,7 @@ Start here:
 - ``imports.py``    the import hook that hands those namespaces to user scripts (library code keeps the real modules);
 - ``runner.py``     ``python -m compat run SCRIPT``: runs a script as ``__main__`` in its era;
 - ``steps.py``      training-step counting (``--max-steps``) and loss recording (``--record``);
+- ``patches.py``    the one registry of every change the runtime makes to TensorFlow, builtins, ``sys``, ``os.environ``;
 - ``explain.py``    ``python -m compat explain SCRIPT``: what each era call a script uses became;
 - shims: ``shims.py`` (signature changes), ``scipy_misc.py``, ``input_data.py`` (+ ``dataset_files.py``),
   ``slim_repairs.py`` (tf_slim on current TensorFlow).
@@ -14,6 +15,8 @@ Start here:
 """
 import os
 
+from compat import patches as _patches
+
 # Legacy Keras (tf_keras, Keras 2) must be chosen before TensorFlow is first imported: TF reads this once.
 # Without it tf.compat.v1.layers is "not available with Keras 3" and tf.keras is Keras 3.
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+_patches.REGISTRY["TF_USE_LEGACY_KERAS"].apply(lambda: os.environ.setdefault("TF_USE_LEGACY_KERAS", "1"))

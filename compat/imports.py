@@ -11,7 +11,7 @@ path that exists only in the table never reaches the real import system.
 import builtins
 import os
 
-from compat import namespace, table
+from compat import namespace, patches, table
 
 _REAL_IMPORT = builtins.__import__
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -61,8 +61,7 @@ class EraImporter:
         return node if fromlist else top
 
     def install(self):
-        builtins.__import__ = self
+        patches.REGISTRY["builtins.__import__"].apply(self)
 
     def uninstall(self):
-        if builtins.__import__ is self:
-            builtins.__import__ = _REAL_IMPORT
+        patches.REGISTRY["builtins.__import__"].revert()

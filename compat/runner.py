@@ -8,25 +8,41 @@ and its tracebacks (cut to start at the script's own frames) are the script's. B
   TF1 turns off TF2 behaviour (eager execution, resource variables, v2 control flow) like TF 1.15's defaults;
 - user code's imports of tensorflow/numpy/scipy/six/keras are served era namespaces (``imports.py``);
 - ``--seed``, ``--deterministic``, ``--max-steps``, ``--record``, ``--dump-weights``, ``--dataset``, ``--xla`` and
-  ``--sample-every`` (generator samples at checkpoints, ``samples.py``) take effect (``RunOptions``).
+  ``--sample-every`` (generator samples at checkpoints, ``samples.py``) take effect (``RunOptions``);
+- ``--workdir DIR``: the script runs as if started from DIR (created if missing); the script path and the runner's
+  own output paths are taken relative to the caller's working directory, which is restored afterwards;
+- ``import tf_slim`` is repaired on first import (``slim_repairs.install_import_hook``);
+- TensorFlow's C++ start-up lines (the pre-logging banner each of its libraries prints, the CPU-only
+  ``failed call to cuInit ... (303)``) are held back; ``--verbose`` or the user's own ``TF_CPP_MIN_LOG_LEVEL`` shows
+  TensorFlow's output as it is.
 
-A run changes process-wide state (patched classes, the import hook): one run per process.
+Every change to TensorFlow, builtins, ``sys`` and ``os.environ`` is a row of ``compat/patches.py``; at the end of the
+run each reversible one is undone (disabling TF2 behaviour is not reversible: see the registry). The output paths are
+checked before the script starts, so a typo costs no training.
 """
 import builtins
+import contextlib
 import os
 import random
+import re
 import sys
+import tempfile
 import time
 import traceback
 import types
 from dataclasses import dataclass, field
 
-from compat import explain
-
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+from compat import explain, patches, slim_repairs
 from compat.imports import EraImporter
 from compat.samples import SampleDumps, load_sampler
-from compat.steps import StepLimitReached, StepMonitor
+from compat.steps import RecordWriter, StepLimitReached, StepMonitor, weights_file_name
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# TensorFlow's C++ libraries log before their logging is configured, so TF_CPP_MIN_LOG_LEVEL cannot silence it:
+# absl's "before InitializeLog" notice, INFO/WARNING lines (oneDNN, "Could not find cuda drivers") once per
+# library, and on a machine without a GPU the ERROR "failed call to cuInit ... (303)".
+_START_UP_NOISE = re.compile(r"^(WARNING: All log messages before absl::InitializeLog\(\)|[IW]\d{4} |"
+                             r"E\d{4} .*failed call to cuInit)")
 
 
 @dataclass
@@ -44,6 +60,8 @@ class RunOptions:
     sample_every: int = None
     samples_dir: str = "samples-by-step"  # where step-<k>.npz files go (relative to the working directory)
     resume_at_step: int = 0  # the script restores a checkpoint taken after this many steps: count on from there
+    workdir: str = None  # run the script as if started from this folder (created if missing)
+    verbose: bool = False  # TensorFlow's start-up logs as TensorFlow prints them
 
 
 def _log(message):
@@ -53,42 +71,92 @@ def _log(message):
 def _seed_everything(seed, era):
     import numpy as np
     import tensorflow as tf
-    from tensorflow.python.framework import ops
 
-    random.seed(seed)
-    np.random.seed(seed)
+    patches.REGISTRY["random seed"].apply(lambda: random.seed(seed))
+    patches.REGISTRY["NumPy seed"].apply(lambda: np.random.seed(seed))
     if era == "tf2":
-        tf.random.set_seed(seed)
+        patches.REGISTRY["TF global seed"].apply(lambda: tf.random.set_seed(seed))
         return
     # TF1 kept the seed on the graph (tf.set_random_seed): give it to the current and every future graph, so a
     # script's tf.reset_default_graph() or `with tf.Graph().as_default()` keeps it too.
-    original_init = ops.Graph.__init__
+    def seeded(original_init):
+        def seeded_init(graph, *args, **kwargs):
+            original_init(graph, *args, **kwargs)
+            graph.seed = seed
 
-    def seeded_init(graph, *args, **kwargs):
-        original_init(graph, *args, **kwargs)
-        graph.seed = seed
+        return seeded_init
 
-    ops.Graph.__init__ = seeded_init
-    tf.compat.v1.get_default_graph().seed = seed
+    patches.REGISTRY["Graph.__init__"].wrap(seeded)
+    patches.REGISTRY["default graph seed"].apply(lambda: setattr(tf.compat.v1.get_default_graph(), "seed", seed))
 
 
 def _enable_xla(era):
     import tensorflow as tf
 
     if era == "tf2":
-        tf.config.optimizer.set_jit(True)
+        patches.REGISTRY["XLA JIT"].apply(lambda: tf.config.optimizer.set_jit(True))
         return
+
     # A TF1 Session reads its own ConfigProto, not the eager context's: switch on global JIT in every one.
-    from tensorflow.python.client import session
+    def with_jit(original_init):
+        def jit_init(sess, target="", graph=None, config=None):
+            config = config if config is not None else tf.compat.v1.ConfigProto()
+            config.graph_options.optimizer_options.global_jit_level = tf.compat.v1.OptimizerOptions.ON_1
+            original_init(sess, target, graph, config)
 
-    original_init = session.Session.__init__
+        return jit_init
 
-    def jit_init(sess, target="", graph=None, config=None):
-        config = config if config is not None else tf.compat.v1.ConfigProto()
-        config.graph_options.optimizer_options.global_jit_level = tf.compat.v1.OptimizerOptions.ON_1
-        original_init(sess, target, graph, config)
+    patches.REGISTRY["Session.__init__"].wrap(with_jit)
 
-    session.Session.__init__ = jit_init
+
+@contextlib.contextmanager
+def _start_up_noise_held_back():
+    """Capture file descriptor 2 while TensorFlow loads and finds its devices; then write back every line that is
+    not start-up noise (``_START_UP_NOISE``), so a real error or warning printed meanwhile still shows."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            kept = [line for line in capture.read().decode("utf-8", "replace").splitlines(keepends=True)
+                    if not _START_UP_NOISE.match(line)]
+            sys.stderr.write("".join(kept))
+            sys.stderr.flush()
+
+
+def _import_tensorflow(options):
+    """Import TensorFlow and initialise its devices; quietly unless ``--verbose`` or the user set the log level."""
+    if options.verbose or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+        import tensorflow as tf
+
+        return tf
+    patches.REGISTRY["TF_CPP_MIN_LOG_LEVEL"].apply("1")  # TF's own INFO logs after start-up
+    with _start_up_noise_held_back():
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()  # the device scan (cuInit) happens here, not in the script's first op
+    return tf
+
+
+def _output_path_problem(flag, path):
+    """None if ``path`` can be written (tried with a temporary file beside it), else a one-line reason."""
+    if os.path.isdir(path):
+        return f"{flag} {path}: is a folder; give a file name"
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        return f"{flag} {path}: folder {folder} does not exist; create it or choose another path"
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".compat-check-"):
+            pass
+    except OSError as error:
+        return f"{flag} {path}: cannot write in {folder} ({error.strerror or error}); choose another path"
+    return None
 
 
 def _script_traceback(error, script):
@@ -116,51 +184,89 @@ def _shape_of(value):
 
 
 def run(script, args=(), options=None):
-    """Run ``script`` with ``args``; returns the exit status ``python SCRIPT`` would have had."""
+    """Run ``script`` with ``args``; returns the exit status ``python SCRIPT`` would have had.
+
+    Bad options (a missing script, an output path that cannot be written, a sampler that does not load) are one
+    line on stderr and status 2, before the script starts. Every change the run makes outside ``compat`` is undone
+    when it returns, except what ``compat/patches.py`` declares irreversible.
+    """
     options = options or RunOptions()
-    script = os.path.abspath(script)
+    script = os.path.abspath(script)  # the caller's working directory, before --workdir
     if not os.path.isfile(script):
         _log(f"cannot open script {script!r}: no such file")
         return 2
     if bool(options.sampler) != bool(options.sample_every):
         _log("--sampler and --sample-every go together: name the sampler and how often to call it")
         return 2
+    record = os.path.abspath(options.record) if options.record else None
+    weights = os.path.abspath(weights_file_name(options.dump_weights)) if options.dump_weights else None
+    for flag, path in (("--record", record), ("--dump-weights", weights)):
+        problem = path and _output_path_problem(flag, path)
+        if problem:
+            _log(problem)
+            return 2
+    workdir = os.path.abspath(options.workdir) if options.workdir else None
+    if workdir:
+        try:
+            os.makedirs(workdir, exist_ok=True)
+        except OSError as error:
+            _log(f"--workdir {options.workdir}: cannot create it ({error.strerror or error})")
+            return 2
+    start = patches.mark()
+    try:
+        return _run(script, list(args), options, record, weights, workdir)
+    finally:
+        patches.revert_since(start)
+
+
+def _run(script, args, options, record, weights, workdir):
+    if options.dataset:
+        patches.REGISTRY["COMPAT_MNIST_DATASET"].apply(options.dataset)
+    if options.xla:  # XLA's CPU auto-clustering is off unless this flag is set before TensorFlow starts
+        flags = (os.environ.get("TF_XLA_FLAGS", "") + " --tf_xla_cpu_global_jit").strip()
+        patches.REGISTRY["TF_XLA_FLAGS"].apply(flags)
+    tf = _import_tensorflow(options)
     try:
         sampler = load_sampler(options.sampler, os.path.dirname(script)) if options.sampler else None
     except ValueError as error:
         _log(str(error))
         return 2
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
-    if options.dataset:
-        os.environ["COMPAT_MNIST_DATASET"] = options.dataset
-    if options.xla:  # XLA's CPU auto-clustering is off unless this flag is set before TensorFlow starts
-        os.environ["TF_XLA_FLAGS"] = (os.environ.get("TF_XLA_FLAGS", "") + " --tf_xla_cpu_global_jit").strip()
-    import tensorflow as tf
 
     era = explain.detect_era(script) if options.era == "auto" else options.era
     if era == "tf1":
         from tensorflow.python.util import deprecation
 
-        with deprecation.silence():  # our switch, not the script's call: no "Instructions for updating" noise
-            tf.compat.v1.disable_v2_behavior()
+        def disable_v2_behavior():
+            with deprecation.silence():  # our switch, not the script's call: no "Instructions for updating" noise
+                tf.compat.v1.disable_v2_behavior()
+
+        patches.REGISTRY["TF2 behaviour off"].apply(disable_v2_behavior)
     if options.seed is not None:
         _seed_everything(options.seed, era)
     if options.deterministic:
-        tf.config.experimental.enable_op_determinism()
+        patches.REGISTRY["op determinism"].apply(tf.config.experimental.enable_op_determinism)
     if options.xla:
         _enable_xla(era)
+    slim_repairs.install_import_hook()
 
-    monitor = StepMonitor(options.max_steps, options.record, options.dump_weights, options.resume_at_step)
+    try:
+        monitor = StepMonitor(options.max_steps, record, weights, options.resume_at_step)
+    except OSError as error:
+        _log(f"--record {record}: cannot write ({error.strerror or error}); choose another path")
+        return 2
     monitor.install()
     importer = EraImporter(era, [os.path.dirname(script)])
     main = types.ModuleType("__main__")
     main.__dict__.update(__file__=script, __builtins__=builtins, __cached__=None, __package__=None)
     if sampler:
-        monitor.samples = SampleDumps(sampler, options.sample_every, options.samples_dir, main.__dict__)
-    saved_main, saved_argv = sys.modules.get("__main__"), sys.argv
-    sys.modules["__main__"] = main
-    sys.argv = [script, *args]
-    sys.path[0] = os.path.dirname(script)  # as `python SCRIPT` has it: the script's folder, not the caller's cwd
+        monitor.samples = SampleDumps(sampler, options.sample_every, os.path.abspath(options.samples_dir),
+                                      main.__dict__)
+    patches.REGISTRY["__main__"].apply(main)
+    patches.REGISTRY["sys.argv"].apply([script, *args])
+    # as `python SCRIPT` has it: the script's folder, not the caller's cwd
+    patches.REGISTRY["sys.path[0]"].apply(os.path.dirname(script))
+    if workdir:
+        patches.REGISTRY["working directory"].apply(lambda: os.chdir(workdir))
     started = time.perf_counter()
     status, outcome = 0, "completed"
     importer.install()
@@ -196,9 +302,10 @@ def run(script, args=(), options=None):
                 shapes[label] = f"unavailable: {type(error).__name__}: {error}"
         if shapes:
             monitor.record_event({"shapes": shapes})
-        monitor.close(outcome, {"era": era, "seconds": round(time.perf_counter() - started, 3)})
+        try:
+            monitor.close(outcome, {"era": era})
+        except OSError as error:
+            _log(f"--dump-weights {weights}: cannot write ({error.strerror or error}); the run itself {outcome}")
+            status = status or 1
         monitor.uninstall()
-        sys.argv = saved_argv
-        if saved_main is not None:
-            sys.modules["__main__"] = saved_main
     return status

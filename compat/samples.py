@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from compat import patches
+
 
 def load_sampler(spec, script_folder=None):
     """``"package.module:function"`` -> the function; a clear ValueError for anything else.
@@ -36,15 +38,15 @@ def load_sampler(spec, script_folder=None):
     if not sep or not module_name or not attribute:
         raise ValueError(f"--sampler needs MODULE:FUNCTION (e.g. reproductions.samplers:vanilla_gan_004), "
                          f"got {spec!r}")
+    lookup = patches.REGISTRY["sampler lookup path"]
     if script_folder:
-        sys.path.insert(0, script_folder)
+        lookup.apply(script_folder)
     try:
         function = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as error:
         raise ValueError(f"--sampler {spec!r}: {error}") from error
     finally:
-        if script_folder:
-            sys.path.remove(script_folder)
+        lookup.revert()
     if not callable(function):
         raise ValueError(f"--sampler {spec!r} is not a function")
     return function

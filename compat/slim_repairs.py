@@ -38,85 +38,16 @@ alias, and tests/test_slim_repairs.py exercises every one.
 """
 
 import dataclasses
-import importlib
-import importlib.util
-import pkgutil
+import importlib.abc
 import sys
 from typing import Callable, List, Tuple
 
+from compat import patches
+
 # Possible values of Repair.state.
 PENDING = "pending"  # apply() has not looked at it yet
-INSTALLED = "installed"  # TF lacked the name; this module put the alias in
-NOT_NEEDED = "not needed"  # TF still has the name; left untouched
-
-# (module, attribute) pairs and module names that this module itself
-# installed, so that a second apply() reports INSTALLED rather than mistaking
-# its own alias for a name TensorFlow still has.
-_INSTALLED_BY_US = set()
-
-
-def _alias_attribute(module_name, attribute, source_module, source_attribute):
-    """Set ``module_name.attribute`` to ``source_module.source_attribute``.
-
-    Args:
-      module_name: dotted name of the TensorFlow module that lost the name.
-      attribute: the name tf_slim reads from it.
-      source_module: dotted name of the module where TF keeps the object now.
-      source_attribute: the object's name there.
-
-    Returns:
-      INSTALLED if the alias was set now or by an earlier call, NOT_NEEDED if
-      the module already had the attribute on its own.
-    """
-    module = importlib.import_module(module_name)
-    key = (module_name, attribute)
-    if hasattr(module, attribute):
-        return INSTALLED if key in _INSTALLED_BY_US else NOT_NEEDED
-    target = getattr(importlib.import_module(source_module), source_attribute)
-    setattr(module, attribute, target)
-    _INSTALLED_BY_US.add(key)
-    return INSTALLED
-
-
-def _module_is_importable(name):
-    """True if ``import name`` would succeed, without importing it."""
-    if name in sys.modules:
-        return True
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:  # a parent package is missing
-        return False
-
-
-def _alias_package(old_name, new_name):
-    """Make package ``old_name`` and each of its submodules resolve to the
-    already existing modules of package ``new_name``.
-
-    Every submodule is registered as well as the package: registering only
-    the package would make ``import old_name.sub`` load ``sub`` a second
-    time under a new name, giving two copies of every class in it.
-
-    Args:
-      old_name: the dotted package name that callers import.
-      new_name: the dotted package name where the code lives now.
-
-    Returns:
-      INSTALLED or NOT_NEEDED, as for _alias_attribute.
-    """
-    if _module_is_importable(old_name):
-        return INSTALLED if old_name in _INSTALLED_BY_US else NOT_NEEDED
-    parent_name, _, leaf = old_name.rpartition(".")
-    parent = importlib.import_module(parent_name)
-    package = importlib.import_module(new_name)
-    # Import everything first, so a failing import leaves nothing half-aliased.
-    aliases = {old_name: package}
-    for info in pkgutil.iter_modules(package.__path__):
-        aliases[old_name + "." + info.name] = importlib.import_module(
-            new_name + "." + info.name)
-    sys.modules.update(aliases)
-    setattr(parent, leaf, package)
-    _INSTALLED_BY_US.add(old_name)
-    return INSTALLED
+INSTALLED = patches.INSTALLED  # TF lacked the name; the alias is in (patches.REGISTRY row of the same name)
+NOT_NEEDED = patches.NOT_NEEDED  # TF still has the name; left untouched
 
 
 # --- the repairs -----------------------------------------------------------
@@ -136,7 +67,7 @@ def repair_legacy_tf_layers():
     home of Keras 2, kept that layout), so the package is only
     ``tf_keras.src.legacy_tf_layers`` and the first ``slim.batch_norm`` call
     that builds the layer class raises ``ModuleNotFoundError: No module named
-    'tf_keras.legacy_tf_layers'`` (reported for keras 2.13-2.15 in
+    "tf_keras.legacy_tf_layers"`` (reported for keras 2.13-2.15 in
     keras-team/keras#18839, still so with tf_keras 2.21).
 
     Repair: register the real ``tf_keras.src.legacy_tf_layers`` package and
@@ -144,8 +75,7 @@ def repair_legacy_tf_layers():
     very class that ``tf.compat.v1.layers.BatchNormalization`` is in TF 2.21
     (with ``TF_USE_LEGACY_KERAS=1``).
     """
-    return _alias_package("tf_keras.legacy_tf_layers",
-                          "tf_keras.src.legacy_tf_layers")
+    return patches.REGISTRY["tf_keras.legacy_tf_layers"].apply()
 
 
 def repair_ops_tensor():
@@ -160,8 +90,7 @@ def repair_ops_tensor():
 
     Repair: ``ops.Tensor = tensor.Tensor`` (the class ``tf.Tensor`` is).
     """
-    return _alias_attribute("tensorflow.python.framework.ops", "Tensor",
-                            "tensorflow.python.framework.tensor", "Tensor")
+    return patches.REGISTRY["ops.Tensor"].apply()
 
 
 def repair_ops_indexed_slices():
@@ -178,9 +107,7 @@ def repair_ops_indexed_slices():
     Repair: ``ops.IndexedSlices = indexed_slices.IndexedSlices`` (the class
     ``tf.IndexedSlices`` is).
     """
-    return _alias_attribute("tensorflow.python.framework.ops", "IndexedSlices",
-                            "tensorflow.python.framework.indexed_slices",
-                            "IndexedSlices")
+    return patches.REGISTRY["ops.IndexedSlices"].apply()
 
 
 def repair_control_flow_cond():
@@ -198,8 +125,7 @@ def repair_control_flow_cond():
     (``tf.compat.v1.cond``), same signature as the one tf_slim was written
     against.
     """
-    return _alias_attribute("tensorflow.python.ops.control_flow_ops", "cond",
-                            "tensorflow.python.ops.cond", "cond")
+    return patches.REGISTRY["control_flow_ops.cond"].apply()
 
 
 def repair_control_flow_case():
@@ -212,8 +138,7 @@ def repair_control_flow_case():
     Repair: ``control_flow_ops.case = control_flow_case.case``
     (``tf.compat.v1.case``).
     """
-    return _alias_attribute("tensorflow.python.ops.control_flow_ops", "case",
-                            "tensorflow.python.ops.control_flow_case", "case")
+    return patches.REGISTRY["control_flow_ops.case"].apply()
 
 
 def repair_control_flow_while_loop():
@@ -225,9 +150,7 @@ def repair_control_flow_while_loop():
     Repair: ``control_flow_ops.while_loop = while_loop.while_loop``
     (``tf.compat.v1.while_loop``).
     """
-    return _alias_attribute("tensorflow.python.ops.control_flow_ops",
-                            "while_loop", "tensorflow.python.ops.while_loop",
-                            "while_loop")
+    return patches.REGISTRY["control_flow_ops.while_loop"].apply()
 
 
 def repair_control_flow_assert():
@@ -240,9 +163,7 @@ def repair_control_flow_assert():
     Repair: ``control_flow_ops.Assert = control_flow_assert.Assert``
     (``tf.compat.v1.Assert``).
     """
-    return _alias_attribute("tensorflow.python.ops.control_flow_ops", "Assert",
-                            "tensorflow.python.ops.control_flow_assert",
-                            "Assert")
+    return patches.REGISTRY["control_flow_ops.Assert"].apply()
 
 
 def repair_array_ops_stack():
@@ -258,8 +179,7 @@ def repair_array_ops_stack():
 
     Repair: ``array_ops.stack = array_ops_stack.stack`` (``tf.stack``).
     """
-    return _alias_attribute("tensorflow.python.ops.array_ops", "stack",
-                            "tensorflow.python.ops.array_ops_stack", "stack")
+    return patches.REGISTRY["array_ops.stack"].apply()
 
 
 def repair_array_ops_unstack():
@@ -271,8 +191,7 @@ def repair_array_ops_unstack():
 
     Repair: ``array_ops.unstack = array_ops_stack.unstack`` (``tf.unstack``).
     """
-    return _alias_attribute("tensorflow.python.ops.array_ops", "unstack",
-                            "tensorflow.python.ops.array_ops_stack", "unstack")
+    return patches.REGISTRY["array_ops.unstack"].apply()
 
 
 def repair_variable_scope_variable():
@@ -291,8 +210,7 @@ def repair_variable_scope_variable():
     ``tf.compat.v1.Variable`` is), which accepts the same keyword arguments
     and honours ``collections`` and ``trainable`` the same way.
     """
-    return _alias_attribute("tensorflow.python.ops.variable_scope", "variable",
-                            "tensorflow.python.ops.variable_v1", "VariableV1")
+    return patches.REGISTRY["variable_scope.variable"].apply()
 
 
 @dataclasses.dataclass
@@ -355,3 +273,38 @@ def apply() -> List[Tuple[str, str]]:
                 "tf_keras, and set TF_USE_LEGACY_KERAS=1 before TensorFlow is "
                 "imported." % (repair.name, error.name, error)) from error
     return [(repair.name, repair.state) for repair in REPAIRS]
+
+
+def revert():
+    """Take every alias ``apply()`` installed away again (``patches.REGISTRY`` rows of the same names)."""
+    for repair in REPAIRS:
+        patches.REGISTRY[repair.name].revert()
+        repair.state = PENDING
+
+
+class _RepairOnImport(importlib.abc.MetaPathFinder):
+    """A ``sys.meta_path`` entry that applies the repairs when ``tf_slim`` is first imported.
+
+    It finds nothing itself: on the lookup of ``tf_slim`` it calls ``apply()``
+    and lets the normal finders load the real package.  Lookups of other
+    modules cost one string comparison.
+    """
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname == "tf_slim":
+            apply()
+        return None
+
+
+def install_import_hook():
+    """Repair tf_slim on its first import, wherever the era runtime is active.
+
+    Installs the ``"tf_slim import hook"`` patch (a ``sys.meta_path`` entry)
+    unless it is already in place; if tf_slim was imported before, the repairs
+    are applied now instead, since its import will not be looked up again.
+    """
+    if "tf_slim" in sys.modules:
+        apply()
+    hook = patches.REGISTRY["tf_slim import hook"]
+    if not hook.applied:
+        hook.apply(_RepairOnImport())

@@ -12,22 +12,82 @@ Each step is recorded as one JSON line ``{"step": k, "losses": {...}}``: in grap
 the fetched tensor; with ``train_on_batch`` the model's ``metrics_names``; in eager code the scalar targets handed to
 ``GradientTape.gradient`` since the previous step. Each ``tf.train.Saver.save`` adds ``{"checkpoint": {"step": k,
 "path": ...}}`` (where a resumed run can pick up, see the runner's ``--resume-at-step``). At the end one
-``{"variables": ...}`` line lists the trainable variables' names and shapes, then ``{"end": ...}``. Lines are flushed as written: a crash loses nothing recorded.
+``{"variables": ...}`` line lists the trainable variables' names and shapes, then ``{"end": {"status": ..., "steps":
+..., "era": ...}}``. The record holds no wall-clock time, so two identical seeded runs give byte-identical records.
+
+Each line is written whole or not at all, straight to the file (a crash loses nothing recorded). A record that
+cannot be written mid-run (a full disk) stops *recording*, not training: the file is cut back to its last complete
+line, one message on stderr says so, and the script runs to its end — hours of training are worth more than the
+rest of a log, and what was recorded stays valid JSON lines. The runner checks the record and ``--dump-weights``
+paths before the script starts, so a bad path costs no training; ``--dump-weights`` is written atomically
+(temporary file, then ``os.replace``).
 
 When ``max_steps`` updates have run, the next one raises ``StepLimitReached`` (a BaseException, so a script's own
 ``except Exception`` cannot swallow it) and the runner ends the script with status 0.
 """
-import functools
+import errno
 import json
 import math
+import os
 import sys
 import weakref
 
 import numpy as np
 
+from compat import patches
+
 
 class StepLimitReached(BaseException):
     """Raised instead of the training step after the last allowed one."""
+
+
+def weights_file_name(path):
+    """Where ``--dump-weights PATH`` goes: ``PATH``, with ``.npz`` appended if missing (as ``np.savez`` names it)."""
+    return path if path.endswith(".npz") else f"{path}.npz"
+
+
+class RecordWriter:
+    """The ``--record`` file: JSON lines, each written whole or not at all (see the module docstring).
+
+    Args:
+      path: the record file; opened (created or emptied, or appended to) here, so a bad path fails before
+        training with the OSError of ``open``.
+      append: keep what is there (a resumed run) instead of starting empty.
+    """
+
+    def __init__(self, path, append=False):
+        self.path = path
+        self._file = open(path, "ab" if append else "wb", buffering=0)
+        self._complete = self._file.seek(0, os.SEEK_END)  # bytes up to the end of the last complete line
+
+    def write(self, event, step):
+        """Append one line; False (after one message on stderr) when it cannot be written: stop recording."""
+        data = memoryview((json.dumps(event, allow_nan=True) + "\n").encode("utf-8"))
+        try:
+            while data:
+                data = data[self._file.write(data):]
+        except OSError as error:
+            self._stop(error, step)
+            return False
+        self._complete = self._file.tell()
+        return True
+
+    def _stop(self, error, step):
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        try:  # cut a half-written line off, so every line of the record stays parseable
+            os.ftruncate(self._file.fileno(), self._complete)
+        except (OSError, ValueError):  # a device such as /dev/full cannot be truncated: nothing was written anyway
+            pass
+        self.close()
+        hint = " (free some space)" if error.errno == errno.ENOSPC else ""
+        print(f"compat: --record {self.path}: cannot write after step {step}: {reason}{hint}; recording stopped, "
+              f"training goes on", file=sys.stderr, flush=True)
+
+    def close(self):
+        try:
+            self._file.close()
+        except OSError:
+            pass
 
 
 class StepMonitor:
@@ -38,7 +98,7 @@ class StepMonitor:
         self.initial = {}  # id(variable) -> (name, value before its first update), for --dump-weights
         self.steps = first_step  # a resumed run counts on from its checkpoint's step (and appends to its record)
         self.variables = {}  # id(variable) -> [name, shape]: TF2 names need not be unique (two "Variable:0")
-        self._record = open(record_path, "a" if first_step else "w", encoding="utf-8") if record_path else None
+        self._record = RecordWriter(record_path, append=first_step > 0) if record_path else None
         self._train_ops = weakref.WeakKeyDictionary()  # graph -> names of its train ops
         self._pending = {}  # eager losses seen by GradientTape.gradient since the last step
         self._names = {}  # tensor name -> script variable name
@@ -63,61 +123,65 @@ class StepMonitor:
             self.samples.at(self.steps, session)
 
     def _write(self, event):
-        self._record.write(json.dumps(event, allow_nan=True) + "\n")
-        self._record.flush()
+        if not self._record.write(event, self.steps):
+            self._record = None  # stopped: RecordWriter said so once
 
     def close(self, status, extra=None):
         if self._record:
             self._write({"variables": list(self.variables.values())})
+        if self._record:
             self._write({"end": {"status": status, "steps": self.steps, **(extra or {})}})
+        if self._record:
             self._record.close()
             self._record = None
         if self.weights_path:
             self._save_initial_weights()
 
     def _save_initial_weights(self):
-        """One .npz entry per variable, named as TF names it ("#2" appended to a repeated name)."""
+        """One .npz entry per variable, named as TF names it ("#2" appended to a repeated name); written to a
+        temporary name first, so a failed write never leaves a truncated file under the real name."""
         arrays, seen = {}, {}
         for name, value in self.initial.values():
             seen[name] = seen.get(name, 0) + 1
             arrays[name if seen[name] == 1 else f"{name}#{seen[name]}"] = value
-        np.savez(self.weights_path, **arrays)
+        path = weights_file_name(self.weights_path)
+        temporary = f"{path}.tmp"
+        try:
+            with open(temporary, "wb") as handle:
+                np.savez(handle, **arrays)
+            os.replace(temporary, path)
+        except OSError:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+            raise
 
     def record_event(self, event):
         if self._record:
             self._write(event)
 
-    # --- patches --------------------------------------------------------------------------------------------
-    def install(self):
-        from tensorflow.python.client import session
-        from tensorflow.python.eager import backprop
-        from tensorflow.python.training import optimizer as v1_optimizer
-        from tensorflow.python.training import saver
+    # --- patches (compat/patches.py rows; uninstall reverts exactly the rows install applied) -------------------
+    _ROWS = {"Session.run": "_session_run", "Saver.save": "_saver_save",
+             "Optimizer.apply_gradients": "_apply_gradients", "GradientTape.gradient": "_tape_gradient"}
+    _KERAS_ROWS = {"OptimizerV2.apply_gradients": "_apply_gradients",
+                   "keras Optimizer.apply_gradients": "_apply_gradients",
+                   "Model.train_on_batch": "_train_on_batch", "Model.train_on_batch (v1)": "_train_on_batch"}
 
-        self._patch(session.BaseSession, "run", self._session_run)
-        self._patch(saver.Saver, "save", self._saver_save)
-        self._patch(v1_optimizer.Optimizer, "apply_gradients", self._apply_gradients)
-        self._patch(backprop.GradientTape, "gradient", self._tape_gradient)
+    def install(self):
+        rows = dict(self._ROWS)
         try:
-            from tf_keras.src.engine import training, training_v1
-            from tf_keras.src.optimizers import optimizer as keras_optimizer
-            from tf_keras.src.optimizers.legacy import optimizer_v2
+            import tf_keras  # noqa: F401 - only to know whether legacy Keras is there
         except ImportError:  # no legacy Keras: graph-mode counting still works
-            return
-        self._patch(optimizer_v2.OptimizerV2, "apply_gradients", self._apply_gradients)
-        self._patch(keras_optimizer.Optimizer, "apply_gradients", self._apply_gradients)
-        self._patch(training.Model, "train_on_batch", self._train_on_batch)
-        self._patch(training_v1.Model, "train_on_batch", self._train_on_batch)
+            pass
+        else:
+            rows.update(self._KERAS_ROWS)
+        for name, make_wrapper in rows.items():
+            patches.REGISTRY[name].wrap(getattr(self, make_wrapper))
+            self._patches.append(patches.REGISTRY[name])
 
     def uninstall(self):
-        for owner, attr, original in reversed(self._patches):
-            setattr(owner, attr, original)
+        for row in reversed(self._patches):
+            row.revert()
         self._patches = []
-
-    def _patch(self, owner, attr, make_wrapper):
-        original = owner.__dict__[attr]
-        self._patches.append((owner, attr, original))
-        setattr(owner, attr, functools.wraps(original)(make_wrapper(original)))
 
     def _session_run(self, original):
         monitor = self

@@ -297,7 +297,6 @@ def test_attribute_repair_is_a_no_op_when_tf_has_the_name(name, monkeypatch):
     module = importlib.import_module(old_module)
     kept = object()  # stands for the name a TF release still ships
     monkeypatch.setattr(module, old_attr, kept)
-    monkeypatch.setattr(slim_repairs, "_INSTALLED_BY_US", set())
 
     assert _repair(name).install() == slim_repairs.NOT_NEEDED
     assert getattr(module, old_attr) is kept
@@ -306,7 +305,6 @@ def test_attribute_repair_is_a_no_op_when_tf_has_the_name(name, monkeypatch):
 def test_legacy_layers_repair_is_a_no_op_when_the_package_exists(monkeypatch):
     present = types.ModuleType(LEGACY_LAYERS)
     monkeypatch.setitem(sys.modules, LEGACY_LAYERS, present)
-    monkeypatch.setattr(slim_repairs, "_INSTALLED_BY_US", set())
 
     assert _repair(LEGACY_LAYERS).install() == slim_repairs.NOT_NEEDED
     assert sys.modules[LEGACY_LAYERS] is present
