@@ -58,9 +58,10 @@ def _module_file(dotted):
 class _Module:
     """The names one module file binds at its top level: name -> entry (see ``_entry``)."""
 
-    def __init__(self, names, open_ended):
+    def __init__(self, names, open_ended, exported):
         self.names = names  # "x" or "a.b" (a name set on a submodule, `_current_module.nn.rnn_cell = ...`)
-        self.open_ended = open_ended  # a `from X import *`: names not listed may still exist
+        self.open_ended = open_ended  # an unresolved `from X import *`: names not listed may still exist
+        self.exported = exported  # what `from module import *` binds: __all__ if literal, else public names
 
 
 def _lazy_target(call, legacy):
@@ -114,10 +115,14 @@ def _read_module(dotted, legacy):
                     package = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
                     module = package + ("." + node.module if node.module else "")
                 for item in node.names:
-                    if item.name == "*":
-                        open_ended = True
-                    else:
+                    if item.name != "*":
                         bind(item.asname or item.name, ("from", module, item.name))
+                        continue
+                    star = _read_module(module, legacy) if module != dotted else None
+                    if star is None or star.open_ended:
+                        open_ended = True
+                    for name in star.exported if star is not None else ():
+                        bind(name, star.names.get(name, ("leaf",)))
             elif isinstance(node, ast.Import):
                 for item in node.names:
                     bind(item.asname or item.name.partition(".")[0],
@@ -146,7 +151,12 @@ def _read_module(dotted, legacy):
                 visit(getattr(node, "orelse", []))
 
     visit(tree.body)
-    return _Module(names, open_ended)
+    exported = [n for n in names if not n.startswith("_") and "." not in n]
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+                and isinstance(node.value, (ast.List, ast.Tuple))):
+            exported = [e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return _Module(names, open_ended, exported)
 
 
 def _resolve(entry):
@@ -170,8 +180,8 @@ def has(name, root="tensorflow"):
             entry, parts = content.names[f"{parts[0]}.{parts[1]}"], parts[2:]
         elif parts[0] in content.names:
             entry, parts = content.names[parts[0]], parts[1:]
-        elif content.open_ended:
-            return None
+        elif content.open_ended or (module == "tensorflow" and _module_file(f"tensorflow.{parts[0]}")):
+            return None  # a real subpackage outside the API is an attribute only once something imported it
         else:
             return False
         entry = _resolve(entry)

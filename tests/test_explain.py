@@ -1,0 +1,406 @@
+"""explain and era detection on small era-style scripts of our own: encodings, siblings, aliases, changed meanings.
+
+What TF 1.15 and TF 2 did is checked against NumPy expectations (dropout's kept fraction and scale), against the
+installed TensorFlow's live API (the static index), and by running scripts through the runner in a subprocess.
+"""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from compat import api_index, explain, table
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LEGACY = os.path.join(REPO, "legacy")
+
+
+def write(folder, name, text, encoding="utf-8", prefix=b""):
+    path = folder / name
+    path.write_bytes(prefix + textwrap.dedent(text).encode(encoding))
+    return path
+
+
+def names(script):
+    return {item.name: item for item in explain.explain(str(script)).items}
+
+
+def lines_of(item):
+    return [line for _, line in item.lines]
+
+
+# --- reading sources as Python does ----------------------------------------------------------------------------
+
+LATIN1_SCRIPT = """\
+    # -*- coding: latin-1 -*-
+    # Auteur : Jérôme, été 2016
+    import tensorflow as tf
+
+    titre = "réseau très simple"
+    x = tf.placeholder(tf.float32, [2])
+    y = tf.mul(x, 3.0)
+    with tf.Session() as sess:
+        print(len(titre), sess.run(y, {x: [1.0, 2.0]}).tolist())
+"""
+
+
+def test_latin1_script_with_coding_line_is_scanned(tmp_path):
+    script = write(tmp_path, "latin.py", LATIN1_SCRIPT, encoding="latin-1")
+    with pytest.raises(UnicodeDecodeError):  # the bytes are not UTF-8: a naive reader fails here
+        script.read_text(encoding="utf-8")
+    assert explain.detect_era(str(script)) == "tf1"
+    assert {"tf.placeholder", "tf.mul", "tf.Session"} <= set(names(script))
+
+
+def test_latin1_script_runs_through_the_runner(tmp_path, compat_run):
+    script = write(tmp_path, "latin.py", LATIN1_SCRIPT, encoding="latin-1")
+    result = compat_run("run", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == "18 [3.0, 6.0]"  # 18 characters decoded as Latin-1, TF1 graph result
+
+
+def test_utf8_bom_script_is_scanned(tmp_path):
+    script = write(tmp_path, "bom.py", """\
+        import tensorflow as tf
+        z = tf.random_normal([4, 100])
+        """, prefix=b"\xef\xbb\xbf")
+    assert explain.detect_era(str(script)) == "tf1"
+    assert lines_of(names(script)["tf.random_normal"]) == [2]
+
+
+def test_unparseable_script_gets_pythons_error_not_ours(tmp_path, compat_run):
+    script = write(tmp_path, "broken.py", "import tensorflow as tf\nprint 'hello'\n")
+    assert explain.detect_era(str(script)) == "tf2"  # detection never raises; Python reports the script
+    result = compat_run("explain", script)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "cannot read" in result.stderr
+
+
+# --- sibling modules -------------------------------------------------------------------------------------------
+
+def make_sibling_project(folder):
+    write(folder, "ops.py", """\
+        import tensorflow as tf
+
+        def dense(x, n, name):
+            with tf.variable_scope(name):
+                w = tf.get_variable("w", [int(x.shape[1]), n])
+                return tf.matmul(x, w)
+        """)
+    write(folder, "py2_helpers.py", """\
+        def show(x):
+            print "value:", x
+        """)
+    write(folder, "notes_py2.py", "print 'never imported at all'\n")
+    return write(folder, "train.py", """\
+        import sys
+        import tensorflow as tf
+        import numpy as np
+        import ops
+        if sys.version_info[0] < 3:
+            import py2_helpers  # the Python 2 path: never taken on Python 3
+
+        x = tf.placeholder(tf.float32, [None, 3])
+        y = ops.dense(x, 2, "fc")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            print(sess.run(y, {x: np.ones((4, 3))}).shape)
+        """)
+
+
+def test_unparseable_sibling_is_skipped_and_named(tmp_path):
+    script = make_sibling_project(tmp_path)
+    assert explain.detect_era(str(script)) == "tf1"
+    report = explain.explain(str(script))
+    assert [os.path.basename(p) for p, _ in report.skipped] == ["py2_helpers.py"]  # notes_py2.py is never read
+    assert "does not parse (line 2" in report.skipped[0][1]
+    found = {item.name: item for item in report.items}
+    assert os.path.basename(found["tf.get_variable"].lines[0][0]) == "ops.py"
+    text = explain.format_report(str(script), report)
+    assert "skipped py2_helpers.py: does not parse" in text
+
+
+def test_script_with_unparseable_sibling_runs_through_the_runner(tmp_path, compat_run):
+    script = make_sibling_project(tmp_path)
+    result = compat_run("run", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().split("\n")[-1] == "(4, 2)"
+
+
+# --- imports and aliases ---------------------------------------------------------------------------------------
+
+def test_from_contrib_import_slim_is_tf1(tmp_path):
+    script = write(tmp_path, "slim_net.py", """\
+        import tensorflow as tf
+        from tensorflow.contrib import slim
+
+        def net(x):
+            h = slim.conv2d(x, 8, [3, 3], scope="c1")
+            return slim.fully_connected(slim.flatten(h), 10, activation_fn=None)
+        """)
+    assert explain.detect_era(str(script)) == "tf1"
+    found = names(script)
+    assert {"tf.contrib.slim", "tf.contrib.slim.conv2d", "tf.contrib.slim.fully_connected"} <= set(found)
+    assert found["tf.contrib.slim.conv2d"].row.name == "tf.contrib.slim"  # nearest entry: served by tf_slim
+
+
+def test_assigned_aliases_are_followed(tmp_path):
+    script = write(tmp_path, "aliases.py", """\
+        import tensorflow as tf
+        tfe = tf.contrib.eager
+        slim = tf.contrib.slim
+        layers = tf.layers
+
+        tfe.enable_eager_execution()
+        v = tfe.Variable(1.0)
+        h = layers.dense(tf.ones([2, 3]), 4)
+        g = slim.batch_norm(h)
+        """)
+    found = names(script)
+    assert lines_of(found["tf.contrib.eager.enable_eager_execution"]) == [6]
+    assert lines_of(found["tf.contrib.eager.Variable"]) == [7]
+    assert found["tf.layers.dense"].row.name == "tf.layers.dense"
+    assert "tf.contrib.slim.batch_norm" in found
+    assert not any(name.startswith(("tfe.", "layers.", "slim.")) for name in found)
+
+
+def test_alias_rebound_in_an_import_fallback_is_kept(tmp_path):
+    script = write(tmp_path, "fallback.py", """\
+        try:
+            import tensorflow.contrib.slim as slim
+        except ImportError:
+            slim = None
+        net = slim.conv2d
+        """)
+    assert "tf.contrib.slim.conv2d" in names(script)
+
+
+def test_numpy_and_scipy_misc_names_under_their_aliases(tmp_path):
+    script = write(tmp_path, "images.py", """\
+        import numpy as np
+        import scipy.misc as sm
+        from scipy import misc
+        from scipy.misc import imresize
+
+        grid = np.zeros((8, 8), dtype=np.float)
+        misc.imsave("grid.png", grid)
+        small = sm.imresize(grid, (4, 4))
+        big = imresize(grid, (16, 16))
+        ok = np.float32(1.0)
+        """)
+    found = names(script)
+    assert found["np.float"].row.removed.startswith("NumPy 1.24")
+    assert lines_of(found["scipy.misc.imsave"]) == [7]
+    assert lines_of(found["scipy.misc.imresize"]) == [4, 8, 9]  # the from-import, the alias, the bare call
+    assert "np.float32" not in found and "np.zeros" not in found
+
+
+# --- TF 0.x argument orders: flagged only where the call uses them ----------------------------------------------
+
+def test_old_argument_order_flagged_only_where_used(tmp_path):
+    script = write(tmp_path, "orders.py", """\
+        import tensorflow as tf
+        a = tf.ones([2, 3])
+        modern = tf.concat([a, a], 1)
+        modern_kw = tf.concat([a, a], axis=-1)
+        old = tf.concat(1, [a, a])
+        old_neg = tf.concat(-1, [a, a])
+        parts = tf.split(a, 3, 1)
+        old_parts = tf.split(1, 3, a)
+        loss = tf.nn.sigmoid_cross_entropy_with_logits(labels=a, logits=a)
+        old_loss = tf.nn.sigmoid_cross_entropy_with_logits(a, a)
+        old_kw = tf.nn.sigmoid_cross_entropy_with_logits(logits=a, targets=a)
+        """)
+    found = names(script)
+    assert lines_of(found["tf.concat"]) == [5, 6]
+    assert found["tf.concat"].old_order.old == "concat(concat_dim, values)"
+    assert lines_of(found["tf.split"]) == [8]
+    assert lines_of(found["tf.nn.sigmoid_cross_entropy_with_logits"]) == [10, 11]
+
+
+def test_modern_order_only_is_not_listed(tmp_path):
+    script = write(tmp_path, "modern.py", """\
+        import tensorflow as tf
+        a = tf.ones([2, 3])
+        b = tf.concat([a, a], axis=0)
+        c = tf.split(b, 2)
+        """)
+    assert names(script) == {}
+    assert explain.detect_era(str(script)) == "tf2"
+
+
+# --- changed meanings ------------------------------------------------------------------------------------------
+
+def test_dropout_keep_prob_calls_are_flagged(tmp_path):
+    script = write(tmp_path, "drop.py", """\
+        import tensorflow as tf
+        from tensorflow.nn import dropout
+        keep_prob = tf.placeholder(tf.float32)
+        h = tf.ones([4, 8])
+        a = tf.nn.dropout(h, 0.75)
+        b = tf.nn.dropout(h, keep_prob)
+        c = tf.nn.dropout(h, rate=0.25)
+        d = dropout(h, 0.5)
+        """)
+    item = names(script)["tf.nn.dropout"]
+    assert item.status == "changed" and lines_of(item) == [5, 6, 8]
+    assert "keep" in item.changed[0].era.lower() and "rate" in item.changed[0].today
+    assert "changed:  TF 1: dropout(x, keep_prob)" in explain.format_report(str(script), explain.explain(str(script)))
+
+
+def test_keyword_and_default_conditions(tmp_path):
+    script = write(tmp_path, "kw.py", """\
+        import tensorflow as tf
+        x = tf.ones([3, 4])
+        s1 = tf.reduce_sum(x, 1, keep_dims=True)
+        s2 = tf.reduce_sum(x, 1, keepdims=True)
+        i1 = tf.random_normal_initializer()
+        i2 = tf.random_normal_initializer(0.0, 0.02)
+        i3 = tf.random_normal_initializer(stddev=0.02)
+        """)
+    found = names(script)
+    assert lines_of(found["tf.reduce_sum"]) == [3]
+    assert lines_of(found["tf.random_normal_initializer"]) == [5]
+
+
+DROPOUT_PROGRAM = """
+import numpy as np
+{setup}
+x = tf.ones([400, 500])
+{graph}
+kept = values != 0
+print(float(kept.mean()), float(values[kept].min()), float(values[kept].max()))
+"""
+
+
+def kept_fraction_and_scale(setup, graph):
+    code = DROPOUT_PROGRAM.format(setup=setup, graph=graph)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": REPO})
+    assert result.returncode == 0, result.stderr
+    return [float(v) for v in result.stdout.split()]
+
+
+@pytest.mark.slow
+def test_dropout_second_argument_means_keep_in_tf1_and_drop_in_tf2():
+    n = 400 * 500
+    tolerance = 6 * np.sqrt(0.75 * 0.25 / n)  # six binomial standard deviations of the kept fraction
+    fraction, low, high = kept_fraction_and_scale(
+        "import compat.v1 as tf", "values = tf.Session().run(tf.nn.dropout(x, 0.75, seed=1))")
+    assert abs(fraction - 0.75) < tolerance  # TF 1.15: 0.75 is keep_prob
+    assert np.isclose(low, 1 / 0.75) and np.isclose(high, 1 / 0.75)  # kept values scaled by 1/keep_prob
+    fraction, low, high = kept_fraction_and_scale(
+        "import tensorflow as tf", "values = tf.nn.dropout(x, rate=0.75, seed=1).numpy()")
+    assert abs(fraction - 0.25) < tolerance  # TF 2: the same number is the drop rate
+    assert np.isclose(low, 4.0) and np.isclose(high, 4.0)  # scaled by 1/(1 - rate)
+
+
+# --- queue-runner input ----------------------------------------------------------------------------------------
+
+def test_queue_runner_names_get_their_tf_data_equivalent(tmp_path):
+    script = write(tmp_path, "queues.py", """\
+        import tensorflow as tf
+        files = tf.train.string_input_producer(["a.tfrecords"], num_epochs=2)
+        reader = tf.TFRecordReader()
+        _, record = reader.read(files)
+        batch = tf.train.shuffle_batch([record], 32, capacity=200, min_after_dequeue=100)
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(coord=coord)
+        """)
+    found = names(script)
+    assert found["tf.train.string_input_producer"].status == "tf1"
+    assert "from_tensor_slices" in found["tf.train.string_input_producer"].tf_data.tf_data
+    assert "TFRecordDataset" in found["tf.TFRecordReader"].tf_data.tf_data
+    assert "shuffle" in found["tf.train.shuffle_batch"].tf_data.tf_data
+    assert "tf.train.Coordinator" not in found  # still in TF 2 (tf.train.Coordinator): not an era name
+    assert explain.detect_era(str(script)) == "tf1"
+
+
+def test_teaching_rows_name_real_tf1_apis():
+    """Queue rows exist in tf.compat.v1; changed-meaning tf.* rows exist in both TF 1 (compat.v1) and TF 2."""
+    for row in table.QUEUE_INPUT:
+        assert api_index.has("compat.v1." + row.name[3:]), row.name
+    for row in table.CHANGED_MEANING:
+        if row.name.startswith("tf.") and not row.name.startswith(("tf.contrib.", "tf.layers.", "tf.keras.")):
+            assert api_index.has("compat.v1." + row.name[3:]) and api_index.has(row.name[3:]), row.name
+
+
+# --- no TensorFlow import, and the static index agrees with the live module -------------------------------------
+
+def test_explain_does_not_import_tensorflow(compat_run):
+    code = ("import sys\nfrom compat import explain\n"
+            "for s in sys.argv[1:]:\n    explain.explain(s); explain.detect_era(s)\n"
+            "print('tensorflow' in sys.modules, 'tf_keras' in sys.modules)")
+    scripts = [os.path.join(LEGACY, d, f) for d in sorted(os.listdir(LEGACY)) if os.path.isdir(os.path.join(LEGACY, d))
+               for f in os.listdir(os.path.join(LEGACY, d)) if f.endswith(".py")]
+    result = subprocess.run([sys.executable, "-c", code, *scripts], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": REPO})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False False"
+
+
+def era_scripts_of_this_file():
+    """The era scripts written by the tests above (every string constant that imports tensorflow and parses)."""
+    import ast
+
+    with open(__file__, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "import tensorflow" in node.value:
+            try:
+                yield explain.scan_source(textwrap.dedent(node.value), __file__)
+            except SyntaxError:
+                continue
+
+
+def legacy_uses():
+    for root, _, files in os.walk(LEGACY):
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(root, name)
+                yield explain.scan_source(explain.read_source(path), path)
+
+
+@pytest.mark.slow
+def test_static_index_agrees_with_live_tensorflow():
+    import types
+
+    import tensorflow as tf
+
+    used = {u.name[3:] for uses in [*legacy_uses(), *era_scripts_of_this_file()] for u in uses
+            if u.name.startswith("tf.")}
+    used |= {"compat.v1." + n for n in used if not n.startswith("compat.")}
+    used |= {row.name[3:] for row in (*table.QUEUE_INPUT, *table.CHANGED_MEANING) if row.name.startswith("tf.")}
+    assert len(used) > 200
+    assert [n for n in sorted(used) if api_index.has(n) != explain._walk(tf, n.split("."))] == []
+    # and every public name the live module exports two levels down is found without importing it
+    missed = []
+
+    def sweep(prefix, module, depth):
+        for attr in dir(module):
+            value = getattr(module, attr, None)
+            if attr.startswith("_") or value is None:
+                continue
+            if api_index.has(prefix + attr) is False:
+                missed.append(prefix + attr)
+            if depth and isinstance(value, types.ModuleType):
+                sweep(f"{prefix}{attr}.", value, depth - 1)
+
+    sweep("", tf, 2)
+    sweep("compat.v1.", tf.compat.v1, 2)
+    assert missed == []
+
+
+def test_json_output_carries_changed_meanings_and_tf_data(tmp_path, compat_run):
+    script = write(tmp_path, "j.py", """\
+        import tensorflow as tf
+        h = tf.nn.dropout(tf.ones([2]), 0.5)
+        q = tf.train.slice_input_producer([tf.ones([4])])
+        """)
+    result = compat_run("explain", "--json", script)
+    assert result.returncode == 0, result.stderr
+    items = {i["name"]: i for i in json.loads(result.stdout)}
+    assert items["tf.nn.dropout"]["status"] == "changed" and "keep" in items["tf.nn.dropout"]["changed"][0]["era"]
+    assert "from_tensor_slices" in items["tf.train.slice_input_producer"]["tf_data"]
