@@ -89,6 +89,14 @@ def figures(outcomes):
     return by_family
 
 
+def _dead_end_kind(outcome):
+    """Which row a dead end quotes: the name's own, an unserved family's, or a served family's (a miss inside it)."""
+    row = table.BY_NAME[outcome.by]
+    if row.name == outcome.name:
+        return "their own row"
+    return "a served family's row" if row.serves else "an unserved family's row"
+
+
 def format_report(outcomes, show=("raw", "generic")):
     """The coverage table (one line per family, worst first) and every name of the ``show`` classes."""
     table_ = figures(outcomes)
@@ -108,6 +116,8 @@ def format_report(outcomes, show=("raw", "generic")):
     out.extend(line(name, counts) for name, counts in ordered)
     served_by = Counter(o.by for o in outcomes if o.kind == "served")
     out += ["", "served by: " + ", ".join(f"{by} {n}" for by, n in served_by.most_common())]
+    quoted = Counter(_dead_end_kind(o) for o in outcomes if o.kind == "dead end")
+    out.append("dead ends quote: " + ", ".join(f"{kind} {n}" for kind, n in quoted.most_common()))
     for kind in show:
         listed = [o for o in outcomes if o.kind == kind]
         if listed:
