@@ -1,4 +1,16 @@
-"""Prove that a modern port (``reproductions/modern/``) trains like its legacy script, step for step.
+"""Prove that a modern port trains like its legacy script, step for step.
+
+A reproduction with a modern TensorFlow 2.21 port keeps it in its folder (``reproductions/<name>/port.py``),
+written to be read next to its legacy script: the same blocks in the same order, each introduced by a comment
+naming the legacy lines it replaces, only today's APIs (``tf.Variable``, ``tf.function``, ``tf.GradientTape``,
+Keras 3 imported as ``keras``, never ``tf.compat.v1``), and every legacy default the modern API would change set
+explicitly. A port provides what this check needs:
+
+- ``replay(legacy_weights, steps, seed, **options)``: train from a legacy run's initial weights on the legacy
+  batches and noise, returning one dict of losses per step (the options select variants, e.g. another epsilon);
+- ``TOLERANCE``: the :class:`Tolerance` it is held to, stated with its measurements;
+- ``STEP_SERIES``: the loss series of its first steps, one set per step, as the runner records the legacy run;
+- ``MISTAKES``: plausible porting mistakes (:class:`Mistake`) the check must catch.
 
 How (per reproduction):
 
@@ -29,17 +41,14 @@ then grows, at some seeds in a sudden jump. The check has two parts (``Tolerance
 * every step up to the last must agree to ``atol``, small against the range the losses cover over the run: the
   trajectories must not part ways.
 
-The numbers per reproduction (``TOLERANCES``) come from measured deviations with a margin (004: four seeds;
-000: seed 1 and its XLA-compiled variant, each run taking minutes), and are stated with the measurements in the
-README section "Legacy vs modern".
+The numbers per reproduction (each port's ``TOLERANCE``) come from measured deviations with a margin, stated
+beside them and in docs/legacy-vs-modern.md.
 
 Command line (prints the per-step deviations)::
 
     python -m reproductions.equivalence 004_vanilla_gan --steps 200
 """
 import argparse
-import json
-import math
 import os
 import subprocess
 import sys
@@ -51,8 +60,9 @@ os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 
 import numpy as np
 
-from reproductions.catalog import BY_NAME, REPO
-from reproductions.execute import prepare_idx, runner_environment
+from compat import record as records
+from reproductions.catalog import BY_NAME, CATALOG
+from reproductions.execute import prepare_idx, runner_command, runner_environment
 
 DATASET = "fashion-mnist"
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -69,37 +79,44 @@ class Tolerance:
         return self.tight_atol if step <= self.tight_steps else self.atol
 
 
-TOLERANCES = {
-    # Measured over seeds 1-4, 200 steps: at most 1.05e-5 in steps 1-30 (about 100 ulps of a loss near 1), at
-    # most 2.1e-2 in steps 1-200 (seed 1, the test's: 1.8e-3), while over steps 100-200 D_loss ranges over
-    # 0.14-0.51 and G_loss over 2.7-4.3. Keras 3's default epsilon alone (1e-7 instead of 1e-8) deviates by
-    # 1.6e-3 to 2.5e-3 within the first 10 steps: 16-25 times tight_atol.
-    "004_vanilla_gan": Tolerance(tight_steps=30, tight_atol=1e-4, atol=0.05),
-    # Seed 1, 200 steps: 0, 6e-8, 1.2e-7 at steps 1-3 (the XLA-compiled port: 1.2e-7, 1.2e-7, 1.6e-6), then
-    # 1.8e-6, 4.5e-5, 1.2e-4, 1.5e-4, 7.4e-4 at steps 4-8 and at most 7.7e-2 over 200 steps (jit: 7.0e-2),
-    # the losses lying in 0.7-1.5. The minibatch layer's exp(-L1 distance) has gradients near 1e-8 that Adam
-    # scales up to learning-rate-sized steps, so rounding grows ten-fold per iteration until it saturates.
-    # Keras 3's default epsilon alone deviates by 6.3e-4 at step 2: 30 times tight_atol.
-    "000_infogan_gan": Tolerance(tight_steps=3, tight_atol=2e-5, atol=0.2),
-}
+@dataclass(frozen=True)
+class Mistake:
+    """A plausible porting mistake the check must catch.
+
+    Attributes:
+      options: passed to the port's ``replay`` (the mistake made).
+      steps: how many steps to compare.
+      first_failure: ``(earliest, latest)``: the first step outside the tolerance must lie in between (inclusive).
+      why: what the mistake is and what was measured.
+    """
+    options: dict
+    steps: int
+    first_failure: tuple
+    why: str = ""
 
 
-def tolerance(name):
-    """The stated :class:`Tolerance` of a port: ``TOLERANCES`` here, or the ``TOLERANCE`` of a port that keeps its
-    replay in its own module."""
-    return TOLERANCES[name] if name in TOLERANCES else port_module(name).TOLERANCE
+def ported():
+    """The catalog's reproductions that have a modern port, by name."""
+    return [entry.name for entry in CATALOG if entry.has_port]
 
 
-def port_module(name):
-    """The module of a port listed in ``PORT_MODULES`` (imported on first use: each imports Keras 3)."""
-    import importlib
+def assign_legacy_weights(variables, weights, script):
+    """Start a port from a legacy run's initial weights (Adam's slots are never loaded: both start at 0).
 
-    return importlib.import_module(f"reproductions.modern.{PORT_MODULES[name]}")
+    Args:
+      variables: ``{legacy name: tf.Variable}`` of the port, named as the runner's ``--dump-weights`` keys them
+        (TF1's ``"scope/kernel:0"``; a repeated name with ``#2`` appended).
+      weights: the ``--dump-weights`` arrays (a mapping).
+      script: the legacy script, for the message when the weights come from another one.
 
-
-# ports that keep their replay (the legacy data and noise order) and their TOLERANCE in their own module
-PORT_MODULES = {"001_dcgan_generator": "dcgan_generator_001", "002_cgan_maxout": "cgan_maxout_002",
-                "003_dcgan_keras": "dcgan_keras_003"}
+    Raises:
+      KeyError: naming the missing weights and the script whose run they should come from.
+    """
+    missing = sorted(set(variables) - set(weights))
+    if missing:
+        raise KeyError(f"legacy weights lack {missing[:5]}: expected the --dump-weights file of a run of {script}")
+    for name, variable in variables.items():
+        variable.assign(weights[name])
 
 
 @dataclass
@@ -178,19 +195,14 @@ def run_legacy(name, steps, workdir, seed=None, extra_runner_args=()):
     if entry.idx_dir:  # a script that reads the IDX files from a folder of its own (000)
         prepare_idx(DATASET, cwd / entry.idx_dir.format(dataset=DATASET), workdir)
     record, weights = cwd / "record.jsonl", cwd / "initial.npz"
-    seed = entry.seed if seed is None else seed
-    command = [sys.executable, "-m", "compat", "run", "--seed", str(seed), "--deterministic",
-               "--dataset", DATASET, "--max-steps", str(steps), "--record", str(record),
-               "--dump-weights", str(weights), *extra_runner_args,
-               str(entry.script_path), *(a.format(dataset=DATASET) for a in entry.args)]
+    command = runner_command(entry, DATASET, record, steps=steps, seed=seed,
+                             options=["--dump-weights", weights, *extra_runner_args])
     done = subprocess.run(command, cwd=cwd, env=runner_environment(), capture_output=True, text=True, timeout=1200)
     if done.returncode != 0:
         raise RuntimeError(f"legacy run of {entry.script} failed (exit {done.returncode}):\n{done.stdout[-3000:]}"
                            f"\n{done.stderr[-3000:]}")
-    events = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines() if line.strip()]
-    losses = [event["losses"] for event in events if "losses" in event]  # not the checkpoint or end lines
     with np.load(weights) as arrays:
-        return losses, dict(arrays)
+        return records.read(record).losses(), dict(arrays)
 
 
 # --- TF1's input_data order, replayed -------------------------------------------------------------------------
@@ -234,83 +246,33 @@ def tf1_next_batches(images, batch_size, rng=np.random):
             start += batch_size
 
 
-# --- per reproduction --------------------------------------------------------------------------------------------
-
-def modern_004(legacy_weights, steps, seed, **port_options):
-    """Train the 004 port ``steps`` steps from the legacy initial weights on the legacy batches and noise.
-
-    NumPy order of the legacy run: the runner's ``np.random.seed(seed)``, then read_data_sets' three re-seeds
-    with the graph seed (the same value), then per iteration: grid noise (every 1000th), the batch (the first
-    one shuffles), D noise, G noise — exactly what ``vanilla_gan_004.iterations`` draws.
-    """
-    from reproductions.modern import vanilla_gan_004 as port
-
-    images = tf1_train_images()
-    np.random.seed(seed)  # the last of read_data_sets' re-seeds; nothing drew in between
-    gan = port.VanillaGAN(**port_options)
-    gan.load_legacy_weights(legacy_weights)
-    feed = port.iterations(tf1_next_batches(images, port.MB_SIZE))
-    losses = port.train(gan, feed, math.ceil(steps / 2))
-    return losses[:steps]
-
-
-def modern_000(legacy_weights, steps, seed, **port_options):
-    """Train the 000 port ``steps`` steps from the legacy initial weights on the legacy batches and noise.
-
-    NumPy order of the legacy run: the runner's ``np.random.seed(seed)`` is overridden by utils.load_mnist, which
-    seeds 547 and shuffles the 70,000 images, then seeds 547 again and shuffles the labels; GAN.train then draws
-    the fixed grid noise (64 x 62), and per batch one z (64 x 62, float32) used by both the D and the G step. The
-    batches are consecutive slices of the shuffled images (float64 in [0, 1], cast to float32 by the feed).
-    ``seed`` is unused: nothing in 000 draws from the runner's seed before load_mnist re-seeds.
-    """
-    from reproductions.modern import infogan_gan_000 as port
-
-    data_X = port.load_data()
-    gan = port.GAN(**port_options)
-    gan.load_legacy_weights(legacy_weights)
-    return port.train(gan, data_X, steps)
-
-
-def _replay_in(name):
-    """The replay of a port that keeps it in its own module (``PORT_MODULES``): ``replay(legacy_weights, steps,
-    seed, **options)`` returning one dict of losses per step, like ``modern_004`` above."""
-    def replay(legacy_weights, steps, seed, **port_options):
-        return port_module(name).replay(legacy_weights, steps, seed, **port_options)
-
-    return replay
-
-
-MODERN = {
-    "004_vanilla_gan": modern_004,
-    "000_infogan_gan": modern_000,
-    **{name: _replay_in(name) for name in PORT_MODULES},
-}
-
+# --- the comparison ---------------------------------------------------------------------------------------------
 
 def compare(name, steps=200, seed=None, legacy_run=None, **port_options):
     """Run legacy and modern ``steps`` steps each and return the :class:`Comparison` (not yet checked).
 
     Args:
-      name: catalog name of a ported reproduction (``MODERN``).
+      name: catalog name of a ported reproduction (:func:`ported`).
       steps: training steps to compare (the legacy run's --max-steps).
       seed: the runner's --seed (default: the catalog entry's).
       legacy_run: ``(losses, weights)`` of an earlier :func:`run_legacy` with the same steps and seed, to reuse.
       port_options: passed to the port's model (e.g. ``adam_epsilon=1e-7`` to measure a changed default).
     """
-    if name not in MODERN:
-        raise KeyError(f"no modern port of {name!r} yet; ported: {sorted(MODERN)}")
+    if name not in ported():
+        raise KeyError(f"no modern port of {name!r} yet; ported: {ported()}")
+    port = BY_NAME[name].port()
     seed = BY_NAME[name].seed if seed is None else seed
     if legacy_run is None:
         with tempfile.TemporaryDirectory(prefix=f"equivalence-{name}-") as scratch:
             legacy_run = run_legacy(name, steps, scratch, seed=seed)
     legacy, weights = legacy_run
-    modern = MODERN[name](weights, steps, seed, **port_options)
-    return Comparison(name, steps, legacy[:steps], modern, tolerance(name))
+    modern = port.replay(weights, steps, seed, **port_options)
+    return Comparison(name, steps, legacy[:steps], modern, port.TOLERANCE)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Legacy vs modern loss trajectories, step by step.")
-    parser.add_argument("names", nargs="*", default=sorted(MODERN), help=f"reproductions (default: {sorted(MODERN)})")
+    parser.add_argument("names", nargs="*", default=ported(), help=f"reproductions (default: {ported()})")
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--seed", type=int, default=None, help="runner seed (default: the catalog's)")
     args = parser.parse_args(argv)

@@ -182,14 +182,19 @@ def ensure_env(release, envs=ENVS, python=sys.executable, numpy=None, log=_say):
 
 # --- runs -----------------------------------------------------------------------------------------------------
 
-def entries(names=None):
-    """The catalog's reproductions (built-in and the user's), or those named."""
+def entries(names=None, user_catalog=None):
+    """The reproductions of the catalog — built-in and the user catalog's (``catalog.entries``) — or those named."""
+    try:
+        known = catalog.entries(user_catalog)
+    except catalog.CatalogError as error:
+        raise MatrixError(str(error)) from None
     if not names:
-        return list(catalog.CATALOG)
-    unknown = [n for n in names if n not in catalog.BY_NAME]
+        return known
+    by_name = {entry.name: entry for entry in known}
+    unknown = [n for n in names if n not in by_name]
     if unknown:
         raise MatrixError(f"unknown reproduction(s) {unknown}; `python -m reproductions list` shows the names")
-    return [catalog.BY_NAME[n] for n in names]
+    return [by_name[n] for n in names]
 
 
 def comparison_steps(entry, steps=None):
@@ -209,14 +214,14 @@ def release_baseline(release, name, dataset):
     return baseline.BASELINES / "matrix" / f"tf-{release}" / f"{name}.{dataset}.json"
 
 
-def run_one(name, dataset, out, steps, baseline_path=None, record=False):
+def run_one(name, dataset, out, steps, baseline_path=None, record=False, user_catalog=None):
     """Inside an environment: run one reproduction for ``steps`` steps and save its RunResult under ``out``.
 
     The smoke timeout is scaled to the length (a hang guard, not a budget). With ``baseline_path``, ``record``
     writes the run there (only a successful one); without ``record`` an existing baseline is compared and the
     verdict saved beside the result.
     """
-    entry = entries([name])[0]
+    entry = entries([name], user_catalog)[0]
     out = Path(out)
     timeout = entry.timeout * max(1, math.ceil(steps / entry.smoke_steps))
     result = execute.run(entry, dataset, out, steps=steps, timeout=timeout)
@@ -235,11 +240,13 @@ def run_one(name, dataset, out, steps, baseline_path=None, record=False):
     return result
 
 
-def run_in_env(interpreter, entry, dataset, out, steps, release, record=False):
+def run_in_env(interpreter, entry, dataset, out, steps, release, record=False, user_catalog=None):
     """Run ``entry`` in the environment of ``interpreter`` (a subprocess: one TensorFlow per process)."""
     command = [str(interpreter), "-m", "reproductions.matrix", "run-one", entry.name, "--dataset", dataset,
-               "--out", str(out), "--steps", str(steps), "--baseline", str(release_baseline(release, entry.name,
-                                                                                            dataset))]
+               "--out", str(Path(out).resolve()), "--steps", str(steps),
+               "--baseline", str(release_baseline(release, entry.name, dataset))]
+    if user_catalog:
+        command += ["--catalog", str(Path(user_catalog).resolve())]
     if record:
         command.append("--record")
     done = subprocess.run(command, env=execute.runner_environment(), capture_output=True, text=True)
@@ -440,7 +447,8 @@ def figure(cells, releases, names, reference, path, dpi=100, subtitle=""):
 
 # --- the command ----------------------------------------------------------------------------------------------
 
-def matrix(releases, selected, dataset, out, envs, python, numpy=None, steps=None, record=False, rerun=True):
+def matrix(releases, selected, dataset, out, envs, python, numpy=None, steps=None, record=False, rerun=True,
+           user_catalog=None):
     """Build the environments, run, compare; returns (cells, versions by release). ``rerun=False`` compares the
     results already under ``out`` without building or running anything."""
     reference = releases[-1]
@@ -456,7 +464,7 @@ def matrix(releases, selected, dataset, out, envs, python, numpy=None, steps=Non
             length = comparison_steps(entry, steps)
             if rerun:
                 _say(f"TF {release}: {entry.name}, {length} steps ...")
-                result = run_in_env(interpreter, entry, dataset, folder, length, release, record)
+                result = run_in_env(interpreter, entry, dataset, folder, length, release, record, user_catalog)
                 _say(f"  {result.status} after {result.steps} steps in {result.seconds:.0f} s"
                      + (f": {result.message}" if result.message else ""))
             else:
@@ -486,6 +494,8 @@ def main(argv=None):
     parser.add_argument("--tf", default="2.15,2.17,2.19,2.21",
                         help=f"comma-separated releases among {', '.join(RELEASES)}; the newest is the reference")
     parser.add_argument("--names", nargs="+", metavar="NAME", help="these reproductions only (default: the catalog)")
+    parser.add_argument("--catalog", metavar="DIR", help="user catalog whose entries take part too (default: "
+                                                         f"./{catalog.USER_CATALOG}/)")
     parser.add_argument("--steps", type=int, help=f"one length for all (default: {LENGTH_FACTOR} x smoke length)")
     parser.add_argument("--dataset", default="fashion-mnist", choices=catalog.DATASETS)
     parser.add_argument("--out", default="out/matrix", help="runs, results, matrix.json/.png (default: out/matrix)")
@@ -507,17 +517,20 @@ def main(argv=None):
         worker.add_argument("--steps", type=int, required=True)
         worker.add_argument("--baseline")
         worker.add_argument("--record", action="store_true")
+        worker.add_argument("--catalog")
         args = worker.parse_args(argv[1:])
         try:
-            return 0 if run_one(args.name, args.dataset, args.out, args.steps, args.baseline, args.record).ok else 1
+            return 0 if run_one(args.name, args.dataset, args.out, args.steps, args.baseline, args.record,
+                                args.catalog).ok else 1
         except MatrixError as error:
             raise SystemExit(f"matrix run-one: {error}") from None
     args = parser.parse_args(argv)
     try:
         releases = parse_releases(args.tf)
-        selected = entries(args.names)
+        selected = entries(args.names, args.catalog)
         cells, versions = matrix(releases, selected, args.dataset, args.out, args.envs, args.python, args.numpy,
-                                 args.steps, args.record_baselines, rerun=not args.compare_only)
+                                 args.steps, args.record_baselines, rerun=not args.compare_only,
+                                 user_catalog=args.catalog)
     except MatrixError as error:
         raise SystemExit(f"matrix: {error}") from None
     reference = releases[-1]

@@ -29,6 +29,8 @@ import numpy as np
 import tensorflow as tf
 import keras
 
+from reproductions.equivalence import Mistake, Tolerance, assign_legacy_weights
+
 BATCH_SIZE = 64  # legacy main.py --batch_size default
 Z_DIM = 62  # legacy main.py --z_dim default
 LEARNING_RATE = 0.0002  # legacy GAN.__init__: self.learning_rate; G uses 5 times this
@@ -230,13 +232,7 @@ class GAN(tf.Module):
 
     def load_legacy_weights(self, weights):
         """Assign a legacy run's initial weights (the runner's --dump-weights arrays, by TF1 name)."""
-        variables = self.variables_by_legacy_name()
-        missing = sorted(set(variables) - set(weights))
-        if missing:
-            raise KeyError(f"legacy weights lack {missing[:5]}...: expected the --dump-weights file of a run of "
-                           "legacy/000_infogan_gan/main.py")
-        for name, variable in variables.items():
-            variable.assign(weights[name])
+        assign_legacy_weights(self.variables_by_legacy_name(), weights, "legacy/000_infogan_gan/main.py")
 
 
 def load_data(rng=np.random):
@@ -272,3 +268,32 @@ def train(gan, data_X, num_steps, rng=np.random, batch_size=BATCH_SIZE, z_dim=Z_
         losses.append({k: float(v) for k, v in gan.d_step(batch_images, batch_z).items()})
         losses.append({k: float(v) for k, v in gan.g_step(batch_z).items()})
     return losses[:num_steps]
+
+
+# --- equivalence (reproductions/equivalence.py) -------------------------------------------------------------------
+
+# Seed 1, 200 steps: 0, 6e-8, 1.2e-7 at steps 1-3 (the XLA-compiled port: 1.2e-7, 1.2e-7, 1.6e-6), then 1.8e-6,
+# 4.5e-5, 1.2e-4, 1.5e-4, 7.4e-4 at steps 4-8 and at most 7.7e-2 over 200 steps (jit: 7.0e-2), the losses lying in
+# 0.7-1.5. The minibatch layer's exp(-L1 distance) has gradients near 1e-8 that Adam scales up to
+# learning-rate-sized steps, so rounding grows ten-fold per iteration until it saturates.
+TOLERANCE = Tolerance(tight_steps=3, tight_atol=2e-5, atol=0.2)
+STEP_SERIES = ({"d_loss"}, {"g_loss"})  # one D then one G update per batch
+MISTAKES = {
+    "keras3-adam-epsilon": Mistake({"adam_epsilon": 1e-7}, steps=TOLERANCE.tight_steps, first_failure=(1, 3),
+                                   why="Keras 3's default epsilon (TF1's was 1e-8): measured 6.3e-4 at step 2, "
+                                       "30 times tight_atol"),
+}
+
+
+def replay(legacy_weights, steps, seed, **port_options):
+    """Train the port ``steps`` steps from the legacy initial weights on the legacy batches and noise.
+
+    NumPy order of the legacy run: the runner's ``np.random.seed(seed)`` is overridden by utils.load_mnist, which
+    seeds 547 and shuffles the 70,000 images, then seeds 547 again and shuffles the labels; GAN.train then draws
+    the fixed grid noise (64 x 62), and per batch one z (64 x 62, float32) used by both the D and the G step. The
+    batches are consecutive slices of the shuffled images (float64 in [0, 1], cast to float32 by the feed).
+    ``seed`` is unused: nothing in 000 draws from the runner's seed before load_mnist re-seeds.
+    """
+    gan = GAN(**port_options)
+    gan.load_legacy_weights(legacy_weights)
+    return train(gan, load_data(), steps)

@@ -14,7 +14,7 @@ the two optimizers, the training loop with its diagnostics.
 
 Run it (Fashion-MNIST, the offline stand-in; writes ``samples/`` and ``checkpoints/`` in the working directory)::
 
-    python -m reproductions.modern.dcgan_generator_001 [-rl] [-name NAME] [--seed S] [--epochs N]
+    python -m reproductions.001_dcgan_generator.port [-rl] [-name NAME] [--seed S] [--epochs N]
 
 Legacy behaviour that modern defaults would change, set explicitly here:
 
@@ -63,7 +63,8 @@ import numpy as np
 import tensorflow as tf
 import keras
 
-from reproductions.equivalence import Tolerance
+from reproductions.equivalence import (Mistake, Tolerance, assign_legacy_weights, tf1_next_batches,
+                                       tf1_train_images)
 
 # legacy class config_train
 NUM_EPOCHS = 20
@@ -107,6 +108,16 @@ _MAXINT32 = 2**31 - 1  # TF's random_seed._truncate_seed reduces seeds modulo th
 # Keras 3's Adam epsilon 1e-7 deviates by 4.7e-5 at step 2 and 6e-3 within 20 steps; Keras 3's batch-norm
 # arithmetic (fused_batch_norm=False) by 7.7e-7 at step 1 and 1.5e-4 at step 2. Steps after 200 were not measured.
 TOLERANCE = Tolerance(tight_steps=200, tight_atol=1e-5, atol=1e-5)
+STEP_SERIES = ({"G_loss"}, {"D_loss"})  # one G then one D step per iteration, each fetching its one loss
+MISTAKES = {
+    "keras3-adam-epsilon": Mistake({"adam_epsilon": 1e-7}, steps=20, first_failure=(1, 20),
+                                   why="Keras 3's default epsilon (TF1's 1e-8): 4.7e-5 at step 2"),
+    "keras3-adam-bias-correction": Mistake(
+        {"adam": "keras"}, steps=20, first_failure=(5, 20),
+        why="the most natural port, keras.optimizers.Adam with every TF1 default set: its beta ** t bias "
+            "correction is one ulp off TF1's running float32 product from t = 3 on (exact to step 5); this is "
+            "why the port has TF1Adam"),
+}
 
 GLOROT_UNIFORM = keras.initializers.GlorotUniform  # TF1's glorot_uniform_initializer / xavier_initializer()
 
@@ -510,13 +521,8 @@ class DCGANGenerator(tf.Module):
     def load_legacy_weights(self, weights):
         """Assign a legacy run's initial weights (the runner's ``--dump-weights`` arrays, by TF1 name). Adam's slots
         and the global steps are not loaded: they start at 0 in both."""
-        variables = self.variables_by_legacy_name()
-        missing = sorted(set(variables) - set(weights))
-        if missing:
-            raise KeyError(f"legacy weights lack {missing[:5]}...: expected the --dump-weights file of a run of "
-                           "legacy/001_dcgan_generator/dcgan_generator.py")
-        for name, variable in variables.items():
-            variable.assign(weights[name])
+        assign_legacy_weights(self.variables_by_legacy_name(), weights,
+                              "legacy/001_dcgan_generator/dcgan_generator.py")
 
 
 # --- data --------------------------------------------------------------------------------------------------------
@@ -614,8 +620,6 @@ def replay(legacy_weights, steps, seed, **port_options):
 
 def replay_with_model(legacy_weights, steps, seed, **port_options):
     """:func:`replay`, returning ``(the trained DCGANGenerator, the losses)``."""
-    from reproductions.equivalence import tf1_next_batches, tf1_train_images
-
     images = tf1_train_images(VALIDATION_SIZE)
     np.random.seed(seed % _MAXINT32)  # the last of read_data_sets' re-seeds; nothing drew in between
     gan = DCGANGenerator(noise=LegacyNoise(seed), **port_options)

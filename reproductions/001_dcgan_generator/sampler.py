@@ -17,3 +17,11 @@ def draw(script, session):
                        batch, count)[..., 0]
     digits = np.concatenate([pairs[:, 2:30, 2:30], pairs[:, 2:30, 34:62]])[:SAMPLES]
     return {"images": ((digits + 1.0) / 2.0).astype(np.float32)}
+
+
+def moving_statistics(script, session):
+    """Every batch norm's moving mean and variance by TF1 name: a ``--sampler`` for the equivalence test, which
+    holds the port's statistics against these (variables only: fetching them draws no noise and updates
+    nothing)."""
+    variables = [v for v in script["tf"].global_variables() if "/moving_" in v.name]
+    return dict(zip((v.name for v in variables), session.run(variables)))

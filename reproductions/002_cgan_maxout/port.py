@@ -15,7 +15,7 @@ and silently trains only G (legacy/README.md, "The historical APIs").
 Run it (Fashion-MNIST, the offline stand-in for MNIST; writes ``images/<iteration>.png``, a 10x10 conditional grid,
 after the first iteration, every 200 and at the end, and ``saved_model/*.weights.h5``)::
 
-    python -m reproductions.modern.cgan_maxout_002 --epochs 20 --batch_size 100
+    python -m reproductions.002_cgan_maxout.port --epochs 20 --batch_size 100
 
 What ``train_on_batch`` did under the hood in tf_keras 2.21, done explicitly here:
 
@@ -65,7 +65,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
-from reproductions.equivalence import Tolerance
+from reproductions.equivalence import Mistake, Tolerance, assign_legacy_weights
 
 LATENT_DIM = 100  # legacy LATENT_DIM
 NUM_CLASSES = 10  # legacy NUM_CLASSES
@@ -95,6 +95,15 @@ LEAKY_SLOPE = 0.2  # legacy LeakyReLU(alpha=0.2)
 # the smallest mistake), and every step within 1.0 (1.5x the XLA-compiled port's worst): beyond step 10 the
 # amplification leaves room to tell only gross divergence (``generator.predict``: 2.2 by step 30) from rounding.
 TOLERANCE = Tolerance(tight_steps=10, tight_atol=2e-6, atol=1.0)
+# per loop step: D on real, D on generated (loss and accuracy), the combined model (loss), as the runner names
+# them after the Keras models
+STEP_SERIES = ({"discriminator.loss", "discriminator.accuracy"}, {"discriminator.loss", "discriminator.accuracy"},
+               {"combined.loss"})
+MISTAKES = {
+    "tf1-adam-epsilon": Mistake({"adam_epsilon": 1e-8}, steps=TOLERANCE.tight_steps, first_failure=(1, 3),
+                                why="TF1's epsilon, which this project's TF1 ports set (tf_keras's is 1e-7): a "
+                                    "plausible copy, 7.9e-4 at step 2, 400 times tight_atol"),
+}
 
 
 # --- maxout.py ----------------------------------------------------------------------------------------------------
@@ -318,13 +327,8 @@ class CGAN(tf.Module):
         already moved them once. Their true initial values are Keras's constants (mean 0, variance 1), which the
         port starts from too; they affect no training loss. Adam's slots start at 0 in both.
         """
-        variables = self.variables_by_legacy_name(include_moving=False)
-        missing = sorted(set(variables) - set(weights))
-        if missing:
-            raise KeyError(f"legacy weights lack {missing[:5]}: expected the --dump-weights file of a run of "
-                           "legacy/002_cgan_maxout/cgan.py")
-        for name, variable in variables.items():
-            variable.assign(weights[name])
+        assign_legacy_weights(self.variables_by_legacy_name(include_moving=False), weights,
+                              "legacy/002_cgan_maxout/cgan.py")
 
 
 # --- cgan.py: CGAN.train, sample_images, save_weights -------------------------------------------------------------

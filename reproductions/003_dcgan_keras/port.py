@@ -11,7 +11,7 @@ drew it inside; see :class:`DCGAN`).
 Run it (Fashion-MNIST, the offline stand-in; writes ``visual/dcgan/<epoch>.png``, then ``visual/dcgan.gif`` and
 ``models/dcgan/model.weights.h5`` in the working directory)::
 
-    python -m reproductions.modern.dcgan_keras_003 --epochs 20
+    python -m reproductions.003_dcgan_keras.port --epochs 20
 
 What the legacy code did, and what the port does about it:
 
@@ -58,7 +58,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
-from reproductions.equivalence import Tolerance
+from reproductions.equivalence import Mistake, Tolerance, assign_legacy_weights
 
 LATENT_DIM = 100  # legacy __main__: LATENT_DIM = 100
 IMG_SHAPE = (28, 28, 1)  # legacy IMG_SHAPE
@@ -95,6 +95,20 @@ LEGACY_D_LAYERS = ("conv2d_1", "batch_normalization_3", "conv2d_2", "batch_norma
 # Adam epsilon 1e-8 by 8.9e-5 at step 3. Keras 3's float64 1 - beta_2 (beta_2=0.999) deviates by only 1.5e-6 in
 # steps 1-10 (rounding-sized; 5.8e-2 over 200 steps).
 TOLERANCE = Tolerance(tight_steps=10, tight_atol=1e-5, atol=0.15)
+STEP_SERIES = ({"g_loss"}, {"d_loss"})  # G's update first, then D's: the losses the script hands to tape.gradient
+MISTAKES = {  # each must show within the tight phase
+    "one-adam-per-network": Mistake({"shared_optimizer": False}, steps=TOLERANCE.tight_steps,
+                                    first_failure=(1, TOLERANCE.tight_steps),
+                                    why="the usual modern advice; each network then counts its own Adam steps "
+                                        "(t = 1, 2, 3 ... instead of the shared 1, 3, 5 / 2, 4, 6)"),
+    "literal-training-flags": Mistake({"honour_training_flags": True}, steps=TOLERANCE.tight_steps,
+                                      first_failure=(1, TOLERANCE.tight_steps),
+                                      why="Keras 3 layers honouring the legacy training=True (batch statistics and "
+                                          "dropout, which the legacy run never used)"),
+    "tf1-adam-epsilon": Mistake({"adam_epsilon": 1e-8}, steps=TOLERANCE.tight_steps,
+                                first_failure=(1, TOLERANCE.tight_steps),
+                                why="TF1's epsilon as the other ports set it (Keras 2's default here was 1e-7)"),
+}
 
 
 # --- gan_cnn.py -------------------------------------------------------------------------------------------------
@@ -257,14 +271,10 @@ class DCGAN(keras.Model):
         """
         layers = [layer for layer in _leaf_layers(self.g) + _leaf_layers(self.d) if layer.trainable_weights]
         names = LEGACY_G_LAYERS + LEGACY_D_LAYERS
-        expected = [f"{name}/{w.name}:0" for layer, name in zip(layers, names) for w in layer.trainable_weights]
-        missing = [key for key in expected if key not in weights]
-        if len(layers) != len(names) or missing:
-            raise KeyError(f"legacy weights lack {missing[:5]}: expected the --dump-weights file of a run of "
-                           "legacy/003_dcgan_keras/dcgan.py")
-        for layer, name in zip(layers, names):
-            for w in layer.trainable_weights:
-                w.assign(weights[f"{name}/{w.name}:0"])
+        if len(layers) != len(names):  # the port's layout, not the weights file, is wrong
+            raise ValueError(f"{len(layers)} trainable layers, {len(names)} legacy names")
+        assign_legacy_weights({f"{name}/{w.name}:0": w for layer, name in zip(layers, names)
+                               for w in layer.trainable_weights}, weights, "legacy/003_dcgan_keras/dcgan.py")
 
 
 def _leaf_layers(model):

@@ -9,7 +9,7 @@ update then one G update (on fresh noise) per iteration, batch 128, z ~ U(-1, 1)
 
 Run it (Fashion-MNIST, the offline stand-in for MNIST; writes ``out/NNN.png`` in the working directory)::
 
-    python -m reproductions.modern.vanilla_gan_004 --iterations 20000
+    python -m reproductions.004_vanilla_gan.port --iterations 20000
 
 Legacy defaults that the modern API would change, set explicitly here:
 
@@ -19,6 +19,7 @@ Legacy defaults that the modern API would change, set explicitly here:
 * TF1 computed Adam's ``1 - beta`` in float32, Keras 3 in float64 (``TF1_BETA_1``, ``TF1_BETA_2`` below).
 """
 import argparse
+import math
 import os
 
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")  # this project's convention; the port itself imports Keras 3
@@ -26,6 +27,9 @@ os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")  # this project's convention; 
 import numpy as np
 import tensorflow as tf
 import keras
+
+from reproductions.equivalence import (Mistake, Tolerance, assign_legacy_weights, tf1_next_batches,
+                                       tf1_train_images)
 
 MB_SIZE = 128  # legacy: mb_size = 128
 Z_DIM = 100  # legacy: Z_dim = 100
@@ -144,12 +148,8 @@ class VanillaGAN(tf.Module):
           weights: mapping (e.g. ``numpy.load`` of the runner's ``--dump-weights`` file) from TF1 variable names
             (``"Variable:0"`` ...) to arrays; see ``LEGACY_NAMES``. Adam's slots are not loaded: both start at 0.
         """
-        missing = [name for name in LEGACY_NAMES.values() if name not in weights]
-        if missing:
-            raise KeyError(f"legacy weights lack {missing}: expected the --dump-weights file of a run of "
-                           "legacy/004_vanilla_gan/vanilla_gan.py")
-        for attribute, name in LEGACY_NAMES.items():
-            getattr(self, attribute).assign(weights[name])
+        assign_legacy_weights({name: getattr(self, attribute) for attribute, name in LEGACY_NAMES.items()}, weights,
+                              "legacy/004_vanilla_gan/vanilla_gan.py")
 
 
 def fashion_mnist_batches(seed=None):
@@ -226,6 +226,42 @@ def save_grid(index, samples, folder="out"):
     os.makedirs(folder, exist_ok=True)
     tiles = samples.reshape(4, 4, 28, 28).transpose(0, 2, 1, 3).reshape(112, 112)
     Image.fromarray((255 * tiles).round().astype(np.uint8)).save(os.path.join(folder, f"{index:03d}.png"))
+
+
+# --- equivalence (reproductions/equivalence.py) -------------------------------------------------------------------
+
+# Measured over seeds 1-4, 200 steps: at most 1.05e-5 in steps 1-30 (about 100 ulps of a loss near 1), at most
+# 2.1e-2 in steps 1-200 (seed 1, the test's: 1.8e-3), while over steps 100-200 D_loss ranges over 0.14-0.51 and
+# G_loss over 2.7-4.3.
+TOLERANCE = Tolerance(tight_steps=30, tight_atol=1e-4, atol=0.05)
+# D steps (odd) record D_loss and its two terms, G steps (even) G_loss: the same sequence as the runner's record
+STEP_SERIES = ({"D_loss", "D_loss_real", "D_loss_fake"}, {"G_loss"})
+MISTAKES = {
+    "keras3-adam-epsilon": Mistake({"adam_epsilon": 1e-7}, steps=200, first_failure=(1, TOLERANCE.tight_steps),
+                                   why="Keras 3's default epsilon (TF1's was 1e-8): measured 1.6e-3 to 2.5e-3 "
+                                       "within the first 10 steps, 16-25 times tight_atol"),
+}
+
+
+def replay(legacy_weights, steps, seed, **port_options):
+    """Train the port ``steps`` steps from the legacy initial weights on the legacy batches and noise.
+
+    NumPy order of the legacy run: the runner's ``np.random.seed(seed)``, then read_data_sets' three re-seeds
+    with the graph seed (the same value), then per iteration: grid noise (every 1000th), the batch (the first
+    one shuffles), D noise, G noise — exactly what :func:`iterations` draws.
+
+    Args:
+      legacy_weights: the runner's ``--dump-weights`` arrays.
+      steps: training steps (two per iteration).
+      seed: the runner's ``--seed``.
+      port_options: passed to :class:`VanillaGAN` (``adam_epsilon``, ``jit_compile``).
+    """
+    images = tf1_train_images()
+    np.random.seed(seed)  # the last of read_data_sets' re-seeds; nothing drew in between
+    gan = VanillaGAN(**port_options)
+    gan.load_legacy_weights(legacy_weights)
+    losses = train(gan, iterations(tf1_next_batches(images, MB_SIZE)), math.ceil(steps / 2))
+    return losses[:steps]
 
 
 def main(argv=None):
