@@ -616,6 +616,17 @@ def test_keras_mnist_follows_env_and_uses_keras_cache(monkeypatch, keras_dataset
     assert not (keras_datasets / "fashion-mnist-idx").exists()  # Keras's own verified files used in place
 
 
+@needs_fashion
+def test_keras_mnist_offline_points_to_fashion_in_two_lines(monkeypatch, keras_datasets):
+    monkeypatch.setenv("COMPAT_DATA_OFFLINE", "1")
+    monkeypatch.setattr(dataset_files, "DEFAULT_MIRROR_DIRS", (str(FASHION_DIR),))
+    with pytest.raises(DatasetUnavailableError) as info:
+        input_data.load_keras_mnist()
+    lines = str(info.value).splitlines()
+    assert len(lines) == 2 and lines[0].startswith("MNIST cannot be had here")
+    assert "Fashion-MNIST can" in lines[1] and "--dataset fashion-mnist" in lines[1]
+
+
 @needs_mnist
 def test_keras_mnist_skips_unrecognised_npz(monkeypatch, keras_datasets, capsys):
     keras_datasets.mkdir(parents=True)
