@@ -118,16 +118,16 @@ def _headline(fig, result, verdict, compared, rtol):
              va="top", ha="left")
     if verdict is None or result.mode == "full":
         how = "not compared: a full run has no baseline of its length"
-    elif verdict.status == "ERROR":
+    elif not result.ok:
         how = "the run failed, so it was not judged against the baseline" + (
             f" (the deviation below is drawn as {compared.mode} mode would see it)" if compared else "")
-    elif compared is not None and compared.mode:
+    elif verdict.status in ("pass", "FAIL") and compared is not None:
         how = MODES[compared.mode].format(atol=ATOL, rtol=rtol)
-    else:
+    else:  # no baseline, or one that could not be read: the details say which
         how = "not compared with a baseline"
     lines = [how]
     if verdict is not None and verdict.ok:
-        lines.append(f"all {len(result.losses)} series match the baseline at every one of the {result.steps} steps")
+        lines.append(_matches(result))
     elif verdict is not None:
         lines += verdict.details[:3] + ([f"(+{len(verdict.details) - 3} more: see the index page)"]
                                         if len(verdict.details) > 3 else [])
@@ -135,6 +135,10 @@ def _headline(fig, result, verdict, compared, rtol):
         lines.append(result.message)
     fig.text(x, 0.985 - 0.5 / fig.get_figheight(), "\n".join(_clip(line) for line in lines), fontsize=9,
              va="top", ha="left", color="#24292f", linespacing=1.4, gid="details")
+
+
+def _matches(result):
+    return f"all {len(result.losses)} series match the baseline at every recorded step ({result.steps} steps)"
 
 
 def _clip(line, width=150):
@@ -381,7 +385,7 @@ def index(rows, figures, path):
         verdict = verdict or _failed(result)
         word, colour = _badge(verdict)
         if verdict and verdict.ok:
-            details = [f"all {len(result.losses)} series match the baseline at all {result.steps} steps"]
+            details = [_matches(result)]
         else:
             details = (verdict.details if verdict else []) or [result.message]
         failure, worst = first_outside(verdict), largest_deviation(verdict)
