@@ -1,0 +1,456 @@
+"""The tf.contrib families the runtime serves (compat/contrib/, tf_slim, core TF 2), checked against independent
+expectations: NumPy references of the RNN recurrences and losses, TF 1.15's variable names, HParams' documented
+parsing rules, published parameter counts; plus era-style scripts of our own run through the runner.
+
+Graph-mode checks build their own tf.Graph(), as tests/test_contrib_layers.py does, so the process-wide eager
+default of other test modules is left alone."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from compat import namespace
+from compat.namespace import UnknownEraName
+
+FIXTURES = Path(__file__).parent / "fixtures"
+tf1 = namespace.root("tf", "tf1")
+np_era = namespace.root("np", "tf1")
+v1 = tf.compat.v1
+
+
+def resolve(name):
+    alias, *parts = name.split(".")
+    node = namespace.root(alias, "tf1")
+    for part in parts:
+        node = getattr(node, part)
+    return node
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _softmax_ce(logits, labels):
+    shifted = logits - logits.max(-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(-1, keepdims=True))
+    return -np.take_along_axis(log_probs, labels[..., None], -1)[..., 0]
+
+
+def _run(graph, fetches, feed=None):
+    with v1.Session(graph=graph) as sess:
+        sess.run(v1.global_variables_initializer())
+        return sess.run(fetches, feed)
+
+
+def _np_lstm(xs, kernel, bias, units, forget_bias=1.0):
+    h = np.zeros((xs[0].shape[0], units), np.float32)
+    c = np.zeros_like(h)
+    outs = []
+    for x in xs:
+        i, j, f, o = np.split(np.concatenate([x, h], 1) @ kernel + bias, 4, axis=1)
+        c = c * _sigmoid(f + forget_bias) + _sigmoid(i) * np.tanh(j)
+        h = np.tanh(c) * _sigmoid(o)
+        outs.append(h)
+    return outs, c, h
+
+
+# --- tf.contrib.rnn -------------------------------------------------------------------------------------------
+def test_static_rnn_basic_rnn_cell_matches_numpy_loop():
+    rng = np.random.RandomState(0)
+    xs = [rng.randn(2, 3).astype(np.float32) for _ in range(4)]
+    graph = tf.Graph()
+    with graph.as_default():
+        rnn = tf1.contrib.rnn
+        outputs, state = rnn.static_rnn(rnn.BasicRNNCell(5), [tf.constant(x) for x in xs], dtype=tf.float32)
+        names = [v.name for v in v1.global_variables()]
+        kernel, bias, outs, last = _run(graph, [v1.global_variables()[0], v1.global_variables()[1], outputs, state])
+    assert names == ["rnn/basic_rnn_cell/kernel:0", "rnn/basic_rnn_cell/bias:0"]
+    h = np.zeros((2, 5), np.float32)
+    for t, x in enumerate(xs):
+        h = np.tanh(np.concatenate([x, h], 1) @ kernel + bias)
+        np.testing.assert_allclose(outs[t], h, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(last, h, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("cell_name, scope", [("BasicLSTMCell", "basic_lstm_cell"), ("LSTMCell", "lstm_cell"),
+                                              ("LSTMBlockCell", "lstm_cell")])
+def test_lstm_cells_match_numpy_lstm_and_tf1_names(cell_name, scope):
+    rng = np.random.RandomState(1)
+    xs = [rng.randn(3, 2).astype(np.float32) for _ in range(3)]
+    graph = tf.Graph()
+    with graph.as_default():
+        cell = getattr(tf1.contrib.rnn, cell_name)(4)
+        outputs, state = tf1.contrib.rnn.static_rnn(cell, [tf.constant(x) for x in xs], dtype=tf.float32)
+        variables = v1.global_variables()
+        kernel, bias, outs, (c, h) = _run(graph, [variables[0], variables[1], outputs, state])
+    assert [v.name for v in variables] == [f"rnn/{scope}/kernel:0", f"rnn/{scope}/bias:0"]
+    assert kernel.shape == (2 + 4, 16)
+    ref_outs, ref_c, ref_h = _np_lstm(xs, kernel, bias, 4)
+    np.testing.assert_allclose(outs, ref_outs, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(c, ref_c, rtol=1e-5, atol=1e-6)
+    assert isinstance(state, tf1.contrib.rnn.LSTMStateTuple)
+
+
+def test_static_bidirectional_rnn_reverses_the_backward_pass():
+    rng = np.random.RandomState(2)
+    xs = [rng.randn(2, 3).astype(np.float32) for _ in range(3)]
+    graph = tf.Graph()
+    with graph.as_default():
+        rnn = tf1.contrib.rnn
+        outputs, _, _ = rnn.static_bidirectional_rnn(rnn.BasicRNNCell(2), rnn.BasicRNNCell(2),
+                                                     [tf.constant(x) for x in xs], dtype=tf.float32)
+        names = [v.name for v in v1.global_variables()]
+        values = _run(graph, v1.global_variables() + [outputs])
+    assert names == ["bidirectional_rnn/fw/basic_rnn_cell/kernel:0", "bidirectional_rnn/fw/basic_rnn_cell/bias:0",
+                     "bidirectional_rnn/bw/basic_rnn_cell/kernel:0", "bidirectional_rnn/bw/basic_rnn_cell/bias:0"]
+    kf, bf, kb, bb, outs = values
+
+    def run(seq, k, b):
+        h, hs = np.zeros((2, 2), np.float32), []
+        for x in seq:
+            h = np.tanh(np.concatenate([x, h], 1) @ k + b)
+            hs.append(h)
+        return hs
+
+    fw, bw = run(xs, kf, bf), run(xs[::-1], kb, bb)[::-1]
+    np.testing.assert_allclose(outs, [np.concatenate([f, b], 1) for f, b in zip(fw, bw)], rtol=1e-5, atol=1e-6)
+
+
+def test_stack_bidirectional_dynamic_rnn_layers_and_names():
+    rng = np.random.RandomState(3)
+    x = rng.randn(2, 4, 3).astype(np.float32)
+    graph = tf.Graph()
+    with graph.as_default():
+        rnn = tf1.contrib.rnn
+        cells_fw = [rnn.BasicRNNCell(2), rnn.BasicRNNCell(3)]
+        cells_bw = [rnn.BasicRNNCell(2), rnn.BasicRNNCell(3)]
+        outputs, states_fw, states_bw = rnn.stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, tf.constant(x),
+                                                                            dtype=tf.float32)
+        variables = v1.global_variables()
+        values = _run(graph, variables + [outputs, states_fw])
+    names = [v.name for v in variables]
+    assert names[0] == "stack_bidirectional_rnn/cell_0/bidirectional_rnn/fw/basic_rnn_cell/kernel:0"
+    assert names[-1] == "stack_bidirectional_rnn/cell_1/bidirectional_rnn/bw/basic_rnn_cell/bias:0"
+    *weights, outs, finals_fw = values
+    assert outs.shape == (2, 4, 6) and len(finals_fw) == 2
+
+    def run(seq, k, b):  # seq: [batch, time, depth] -> [batch, time, units]
+        h, hs = np.zeros((seq.shape[0], b.shape[0]), np.float32), []
+        for t in range(seq.shape[1]):
+            h = np.tanh(np.concatenate([seq[:, t], h], 1) @ k + b)
+            hs.append(h)
+        return np.stack(hs, 1)
+
+    layer = x
+    for i in range(2):
+        kf, bf, kb, bb = weights[4 * i:4 * i + 4]
+        layer = np.concatenate([run(layer, kf, bf), run(layer[:, ::-1], kb, bb)[:, ::-1]], 2)
+    np.testing.assert_allclose(outs, layer, rtol=1e-5, atol=1e-5)
+
+
+def test_output_projection_wrapper_projects_in_its_own_scope():
+    graph = tf.Graph()
+    with graph.as_default():
+        rnn = tf1.contrib.rnn
+        cell = rnn.OutputProjectionWrapper(rnn.GRUCell(3), 5)
+        x = tf.constant(np.random.RandomState(4).randn(2, 4).astype(np.float32))
+        outputs, _ = rnn.static_rnn(cell, [x], dtype=tf.float32)
+        by_name = {v.name: v for v in v1.global_variables()}
+        kernel, bias, out = _run(graph, [by_name["rnn/output_projection_wrapper/kernel:0"],
+                                         by_name["rnn/output_projection_wrapper/bias:0"], outputs[0]])
+    assert "rnn/output_projection_wrapper/gru_cell/gates/kernel:0" in by_name
+    assert kernel.shape == (3, 5) and out.shape == (2, 5) and not bias.any()  # bias starts at zero
+
+
+def test_contrib_rnn_miss_names_the_replacement():
+    with pytest.raises(UnknownEraName) as caught:
+        resolve("tf.contrib.rnn.ConvLSTMCell")
+    assert "tf.keras.layers.ConvLSTM2D" in str(caught.value)
+    with pytest.raises(AttributeError) as caught:
+        resolve("tf.contrib.rnn.NoSuchCell")
+    assert "tf.contrib.rnn" in str(caught.value)
+
+
+# --- tf.contrib.legacy_seq2seq and tf.contrib.seq2seq ---------------------------------------------------------
+def test_legacy_sequence_losses_match_numpy_cross_entropy():
+    rng = np.random.RandomState(5)
+    logits = [rng.randn(3, 4).astype(np.float32) for _ in range(2)]
+    targets = [rng.randint(0, 4, 3).astype(np.int32) for _ in range(2)]
+    weights = [np.array([1, 0.5, 0], np.float32), np.array([1, 1, 0], np.float32)]
+    seq = tf1.contrib.legacy_seq2seq
+    with tf.Graph().as_default() as graph:
+        args = ([tf.constant(a) for a in logits], [tf.constant(a) for a in targets], [tf.constant(a) for a in weights])
+        fetches = [seq.sequence_loss_by_example(*args), seq.sequence_loss(*args),
+                   seq.sequence_loss(*args, average_across_timesteps=False, average_across_batch=False)]
+        by_example, mean, total = _run(graph, fetches)
+    ce = np.stack([_softmax_ce(l, t) for l, t in zip(logits, targets)])  # [time, batch]
+    w = np.stack(weights)
+    expected = (ce * w).sum(0) / (w.sum(0) + 1e-12)
+    np.testing.assert_allclose(by_example, expected, rtol=1e-5)
+    np.testing.assert_allclose(mean, expected.sum() / 3, rtol=1e-5)
+    np.testing.assert_allclose(total, (ce * w).sum(), rtol=1e-5)
+
+
+@pytest.mark.parametrize("flags, reduce", [
+    ({}, lambda cw, w: cw.sum() / w.sum()),
+    ({"average_across_batch": False}, lambda cw, w: cw.sum(1) / w.sum(1)),
+    ({"average_across_timesteps": False}, lambda cw, w: cw.sum(0) / w.sum(0)),
+    ({"average_across_timesteps": False, "average_across_batch": False}, lambda cw, w: cw),
+    ({"average_across_timesteps": False, "average_across_batch": False, "sum_over_timesteps": True,
+      "sum_over_batch": True}, lambda cw, w: cw.sum() / np.count_nonzero(w)),
+])
+def test_seq2seq_sequence_loss_reductions(flags, reduce):
+    rng = np.random.RandomState(6)
+    logits = rng.randn(2, 3, 5).astype(np.float32)
+    targets = rng.randint(0, 5, (2, 3)).astype(np.int32)
+    weights = np.array([[1, 1, 0], [1, 0.5, 1]], np.float32)
+    with tf.Graph().as_default() as graph:
+        loss = tf1.contrib.seq2seq.sequence_loss(tf.constant(logits), tf.constant(targets), tf.constant(weights),
+                                                 **flags)
+        got = _run(graph, loss)
+    np.testing.assert_allclose(got, reduce(_softmax_ce(logits, targets) * weights, weights), rtol=1e-5)
+
+
+def test_rnn_decoder_feeds_back_through_loop_function():
+    graph = tf.Graph()
+    with graph.as_default():
+        cell = tf1.contrib.rnn.BasicRNNCell(3)
+        inputs = [tf.ones([1, 3]), tf.fill([1, 3], 100.0)]  # the second is replaced by the loop function
+        outputs, state = tf1.contrib.legacy_seq2seq.rnn_decoder(inputs, tf.zeros([1, 3]), cell,
+                                                                loop_function=lambda prev, i: prev * 2)
+        variables = v1.global_variables()
+        kernel, bias, outs = _run(graph, variables + [outputs])
+    assert [v.name for v in variables] == ["rnn_decoder/basic_rnn_cell/kernel:0", "rnn_decoder/basic_rnn_cell/bias:0"]
+    h1 = np.tanh(np.concatenate([np.ones((1, 3)), np.zeros((1, 3))], 1) @ kernel + bias)
+    h2 = np.tanh(np.concatenate([h1 * 2, h1], 1) @ kernel + bias)
+    np.testing.assert_allclose(outs, [h1, h2], rtol=1e-5, atol=1e-6)
+
+
+def test_seq2seq_decoder_framework_is_an_honest_dead_end():
+    for name in ("tf.contrib.seq2seq.BasicDecoder", "tf.contrib.seq2seq.dynamic_decode",
+                 "tf.contrib.legacy_seq2seq.embedding_attention_seq2seq"):
+        with pytest.raises(UnknownEraName) as caught:
+            resolve(name)
+        assert "TF 2.0" in str(caught.value) and "Keras" in str(caught.value)
+
+
+# --- tf.contrib.training.HParams ------------------------------------------------------------------------------
+def test_hparams_parse_casts_to_each_hparams_type():
+    hp = tf1.contrib.training.HParams(learning_rate=0.1, num_layers=2, units=[64, 32], use_bn=True, name="net")
+    hp.parse("learning_rate=3,units=[8, 4 ,2],use_bn=false,name=other")
+    assert hp.learning_rate == 3.0 and type(hp.learning_rate) is float  # int text into a float hparam
+    assert hp.units == [8, 4, 2] and hp.use_bn is False and hp.name == "other"
+    hp.parse("use_bn=1")
+    assert hp.use_bn is True  # bools also parse from integers
+    assert hp.values() == {"learning_rate": 3.0, "num_layers": 2, "units": [8, 4, 2], "use_bn": True,
+                           "name": "other"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("num_layers=2.5", "Could not parse hparam 'num_layers'"),  # no float -> int
+    ("nope=1", "Unknown hyperparameter type for nope"),
+    ("num_layers=1,num_layers=2", "Multiple assignments to variable 'num_layers'"),
+    ("units=3", "Must pass a list for multi-valued parameter: units"),
+    ("num_layers=[1,2]", "Must not pass a list for single-valued parameter: num_layers"),
+    ("use_bn=maybe", "Could not parse hparam 'use_bn'"),
+    ("=3", "Malformed hyperparameter value"),
+])
+def test_hparams_parse_refuses_what_tf1_refused(text, message):
+    hp = tf1.contrib.training.HParams(num_layers=2, units=[64], use_bn=True)
+    with pytest.raises(ValueError, match=message.replace("[", r"\[")):
+        hp.parse(text)
+
+
+def test_hparams_set_json_and_reserved_names():
+    HParams = tf1.contrib.training.HParams
+    hp = HParams(lr=0.5, steps=10, tag="a")
+    hp.set_hparam("steps", 20)
+    with pytest.raises(ValueError):
+        hp.set_hparam("steps", 1.5)  # float into int
+    with pytest.raises(ValueError):
+        hp.set_hparam("tag", 3)  # nothing becomes a str
+    with pytest.raises(ValueError):
+        hp.set_hparam("lr", True)  # no bool into a number
+    with pytest.raises(ValueError, match="reserved"):
+        hp.add_hparam("values", 1)
+    hp.add_hparam("extra", [1.0, 2.0])
+    assert json.loads(hp.to_json()) == {"lr": 0.5, "steps": 20, "tag": "a", "extra": [1.0, 2.0]}
+    other = HParams(lr=0.0, steps=0, tag="", extra=[0.0]).parse_json(hp.to_json())
+    assert other.values() == hp.values() and "lr" in other and "zz" not in other
+    assert hp.get("missing", 7) == 7 and hp.get("steps", 3) == 20
+    with pytest.raises(ValueError, match="incompatible"):
+        hp.get("steps", "x")
+    hp.del_hparam("extra")
+    assert "extra" not in hp and str(hp) == "[('lr', 0.5), ('steps', 20), ('tag', 'a')]"
+
+
+# --- tf.contrib.framework, slim.nets, losses, metrics --------------------------------------------------------
+def test_framework_arg_scope_variables_and_checkpoints(tmp_path):
+    fw = tf1.contrib.framework
+    graph = tf.Graph()
+    with graph.as_default():
+        @fw.add_arg_scope
+        def scaled(x, factor=1.0):
+            return x * factor
+
+        with fw.arg_scope([scaled], factor=3.0):
+            y = scaled(tf.constant(2.0))
+        with v1.variable_scope("net"):
+            weights = fw.model_variable("w", shape=[2], initializer=v1.constant_initializer([1.5, -2.0]))
+        step = fw.get_or_create_global_step()
+        total = fw.reduce_sum_n([tf.constant([1.0, 2.0]), tf.constant([[3.0]])])
+        sorted_, order = fw.sort(tf.constant([3, 1, 2])), fw.argsort(tf.constant([3, 1, 2]))
+        assert [v.name for v in fw.get_variables("net")] == ["net/w:0"]
+        assert fw.get_model_variables() == [weights]
+        with v1.Session() as sess:
+            sess.run(v1.global_variables_initializer())
+            assert sess.run(y) == 6.0 and sess.run(total) == 6.0 and sess.run(step) == 0
+            np.testing.assert_array_equal(sess.run(sorted_), [1, 2, 3])
+            np.testing.assert_array_equal(sess.run(order), [1, 2, 0])
+            path = v1.train.Saver().save(sess, str(tmp_path / "model.ckpt"))
+    assert dict(fw.list_variables(path))["net/w"] == [2]
+    np.testing.assert_array_equal(fw.load_checkpoint(path).get_tensor("net/w"), [1.5, -2.0])
+    assert fw.nest.flatten({"b": [1, 2], "a": 3}) == [3, 1, 2]
+
+
+def test_slim_nets_vgg16_has_tf1_names_and_published_size():
+    vgg = resolve("tf.contrib.slim.nets").vgg
+    with tf.Graph().as_default():
+        vgg.vgg_16(v1.placeholder(tf.float32, [1, 224, 224, 3]), num_classes=1000, is_training=False)
+        variables = v1.trainable_variables()
+        names = [v.name for v in variables]
+        count = sum(int(np.prod(v.shape.as_list())) for v in variables)
+    assert names[0] == "vgg_16/conv1/conv1_1/weights:0" and names[-1] == "vgg_16/fc8/biases:0"
+    assert count == 138_357_544  # VGG-16 as published (Simonyan & Zisserman, table 2: 138M)
+
+
+def test_contrib_losses_take_logits_first_and_metrics_stream():
+    rng = np.random.RandomState(7)
+    logits = rng.randn(4, 3).astype(np.float32)
+    labels = np.eye(3, dtype=np.float32)[[0, 2, 1, 1]]
+    with tf.Graph().as_default() as graph:
+        loss = tf1.contrib.losses.softmax_cross_entropy(tf.constant(logits), tf.constant(labels))
+        accuracy, update = tf1.contrib.metrics.streaming_accuracy(tf.constant([0, 1, 1, 1]), tf.constant([0, 2, 1, 1]))
+        with v1.Session() as sess:
+            sess.run(v1.local_variables_initializer())
+            got_loss = sess.run(loss)
+            sess.run(update)
+            got_accuracy = sess.run(accuracy)
+    np.testing.assert_allclose(got_loss, _softmax_ce(logits, labels.argmax(1)).mean(), rtol=1e-5)
+    assert got_accuracy == pytest.approx(0.75)
+
+
+# --- tf.contrib.distributions, data, keras, eager, learn ------------------------------------------------------
+def test_distributions_served_by_compat_v1_and_the_rest_named():
+    dist = tf1.contrib.distributions
+    with tf.Graph().as_default(), v1.Session() as sess:
+        log_prob = sess.run(dist.Normal(loc=1.0, scale=2.0).log_prob(0.0))
+        kl = sess.run(dist.kl_divergence(dist.Bernoulli(probs=0.5), dist.Bernoulli(probs=0.25)))
+    assert log_prob == pytest.approx(-0.5 * np.log(2 * np.pi * 4) - 1 / 8, rel=1e-6)
+    assert kl == pytest.approx(0.5 * np.log(0.5 / 0.25) + 0.5 * np.log(0.5 / 0.75), rel=1e-5)
+    with pytest.raises(UnknownEraName, match="tfp.distributions.MultivariateNormalDiag"):
+        resolve("tf.contrib.distributions.MultivariateNormalDiag")
+
+
+def test_contrib_data_dataset_and_contrib_only_transformations():
+    data = tf1.contrib.data
+    with tf.Graph().as_default(), v1.Session() as sess:
+        dataset = data.Dataset.range(10).apply(data.batch_and_drop_remainder(3))
+        next_batch = dataset.make_one_shot_iterator().get_next()
+        batches = [sess.run(next_batch).tolist() for _ in range(3)]
+        with pytest.raises(tf.errors.OutOfRangeError):  # the partial [9] is dropped
+            sess.run(next_batch)
+    assert batches == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    assert data.shuffle_and_repeat is v1.data.experimental.shuffle_and_repeat
+
+
+def test_contrib_keras_is_keras_2():
+    import tf_keras
+
+    assert tf1.contrib.keras.layers.Dense is tf_keras.layers.Dense
+
+
+def test_tfe_names_are_core_eager():
+    tfe = tf1.contrib.eager
+    expected = {"defun": tf.function, "GradientTape": tf.GradientTape, "executing_eagerly": tf.executing_eagerly,
+                "custom_gradient": tf.custom_gradient, "py_func": tf.py_function,
+                "enable_eager_execution": v1.enable_eager_execution, "Checkpoint": v1.train.Checkpoint}
+    for name, target in expected.items():
+        assert getattr(tfe, name) is target, name
+    assert tf.executing_eagerly()  # this test module stays eager outside its own graphs
+    grad = tfe.gradients_function(lambda x: x * x * x)
+    assert float(grad(2.0)[0]) == 12.0  # d/dx x^3 = 3x^2
+    v = tfe.Variable([1.0, -3.0])
+    value, grads = tfe.implicit_value_and_gradients(lambda: tf.reduce_sum(v * v))()
+    assert float(value) == 10.0 and grads[0][0].numpy().tolist() == [2.0, -6.0]
+    assert [int(x) for x in tfe.Iterator(tf.data.Dataset.range(3))] == [0, 1, 2]
+    assert tfe.num_gpus() == len(tf.config.list_physical_devices("GPU"))
+    with pytest.raises(UnknownEraName, match="tf.keras.Model"):
+        resolve("tf.contrib.eager.Network")
+
+
+def test_tfe_saver_round_trip(tmp_path):
+    tfe = tf1.contrib.eager
+    v = tfe.Variable([1.0, 2.0], name="v")
+    saver = tfe.Saver([v])
+    path = saver.save(str(tmp_path / "ckpt"), global_step=3)
+    v.assign([0.0, 0.0])
+    saver.restore(path)
+    assert path.endswith("ckpt-3") and v.numpy().tolist() == [1.0, 2.0]
+
+
+def test_learn_csv_loaders(tmp_path):
+    base = tf1.contrib.learn.datasets.base
+    (tmp_path / "h.csv").write_text("3,2,setosa,versicolor\n5.1,3.5,0\n4.9,3.0,1\n6.2,2.9,1\n")
+    (tmp_path / "n.csv").write_text("1,5.1,3.5\n0,4.9,3.0\n")
+    with_header = base.load_csv_with_header(str(tmp_path / "h.csv"), np.int32, np.float32)
+    without = base.load_csv_without_header(str(tmp_path / "n.csv"), np.int32, np.float32, target_column=0)
+    np.testing.assert_array_equal(with_header.target, [0, 1, 1])
+    np.testing.assert_allclose(with_header.data, [[5.1, 3.5], [4.9, 3.0], [6.2, 2.9]], rtol=1e-6)
+    assert with_header.data.dtype == np.float32
+    np.testing.assert_array_equal(without.target, [1, 0])
+    np.testing.assert_allclose(without.data, [[5.1, 3.5], [4.9, 3.0]], rtol=1e-6)
+
+
+def test_estimator_dead_end_names_tf_2_16_and_keras():
+    with pytest.raises(UnknownEraName) as caught:
+        resolve("tf.estimator")
+    assert "TF 2.16" in str(caught.value) and "Model.fit" in str(caught.value)
+
+
+# --- NumPy and SciPy names ----------------------------------------------------------------------------------
+def test_numpy_removed_keywords_and_names():
+    np.testing.assert_array_equal(np_era.reshape(np.arange(6), newshape=(2, 3)), [[0, 1, 2], [3, 4, 5]])
+    np.testing.assert_array_equal(np_era.reshape(np.arange(4), (2, 2)), [[0, 1], [2, 3]])
+    density, edges = np_era.histogram([0.0, 0.0, 1.0, 3.0], bins=2, range=(0, 4), normed=True)
+    np.testing.assert_allclose(density, [0.375, 0.125])  # counts [3, 1] / (4 samples * bin width 2)
+    assert np_era.cast["float32"]([1, 2]).dtype == np.float32
+    np.testing.assert_array_equal(np_era.row_stack([[1], [2]]), [[1], [2]])
+    with pytest.raises(UnknownEraName, match="np.result_type"):
+        np_era.find_common_type
+
+
+def test_scipy_misc_functions_moved_to_special():
+    misc = namespace.root("scipy", "tf1").misc
+    a = np.array([[1.0, 2.0, 3.0], [1000.0, 1000.0, -np.inf]])
+    np.testing.assert_allclose(misc.logsumexp(a[0]), np.log(np.exp(1) + np.exp(2) + np.exp(3)))
+    np.testing.assert_allclose(misc.logsumexp(a, axis=1), [np.log(np.exp([1, 2, 3]).sum()), 1000 + np.log(2)])
+    out, sign = misc.logsumexp([0.0, 0.0], b=[1.0, -2.0], return_sign=True)
+    assert sign == -1 and out == pytest.approx(0.0)
+    assert misc.comb(5, 2) == 10.0 and misc.comb(5, 2, exact=True) == 10 and misc.comb(2, 5) == 0
+    assert misc.comb(3, 2, repetition=True) == 6.0  # multisets {aa, ab, ac, bb, bc, cc}
+    assert misc.factorial(5, exact=True) == 120
+    np.testing.assert_allclose(misc.factorial([0, 3, 4.5]), [1, 6, 52.34277778455352])  # Gamma(5.5)
+    with pytest.raises(UnknownEraName, match="scipy.datasets.face"):
+        misc.face
+
+
+# --- era-style scripts through the runner -------------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize("script", ["contrib_rnn/char_rnn.py", "contrib_misc/framework_data_hparams.py",
+                                    "contrib_misc/tfe_eager.py"])
+def test_era_script_runs_under_the_runner(compat_run, script):
+    result = compat_run("run", "--max-steps", "3", FIXTURES / script)
+    assert result.returncode == 0, result.stderr[-3000:]
