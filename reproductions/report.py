@@ -236,7 +236,11 @@ def deviation_panel(axes, result, baseline, compared, rtol, colours):
     axes.set_ylabel("|run - baseline|")
     axes.set_xlabel("training step (parameter update)")
     axes.set_title("deviation from the baseline per step (log scale)", fontsize=9)
-    axes.legend(fontsize=7, loc="upper left", ncol=2)
+    if drawn:
+        axes.legend(fontsize=7, loc="upper left", ncol=2)
+    else:
+        axes.text(0.5, 0.5, "no series this run and the baseline both recorded", transform=axes.transAxes,
+                  ha="center", va="center", fontsize=11, color="#cf222e")
 
 
 def quality_panel(axes, quality):

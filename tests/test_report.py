@@ -160,6 +160,25 @@ def test_an_error_before_the_first_step_says_so_and_draws_no_empty_panels(tmp_pa
     assert not [axes for axes in fig.axes if not axes.axison]  # no image panel standing empty
 
 
+def test_a_sound_run_beside_an_unreadable_baseline_is_not_blamed(tmp_path):
+    result = run(trajectories())
+    verdict = baseline.Verdict(result.name, "ERROR", details=["corrupt baseline b.json: Expecting value; restore it"])
+    fig = report.figure(result, None, tmp_path / "corrupt.png", verdict=verdict)
+    assert verdict_word(fig)[0] == "ERROR"
+    shown = texts(fig)
+    assert "not compared with a baseline" in shown and "corrupt baseline b.json" in shown
+    assert "the run failed" not in shown
+
+
+def test_series_the_baseline_does_not_have_are_said_to_be_missing(tmp_path):
+    result, base = run({"renamed_loss": [[s, 0.5] for s in STEPS]}), recorded()
+    fig = report.figure(result, base, tmp_path / "renamed.png")
+    assert verdict_word(fig)[0] == "FAIL"
+    shown = texts(fig)
+    assert "d_loss: series missing from this run" in shown and "(+1 more: see the index page)" in shown
+    assert "no series this run and the baseline both recorded" in shown
+
+
 def full_run(tmp_path):
     folder = tmp_path / "run" / execute.SAMPLES_DIR
     folder.mkdir(parents=True)
