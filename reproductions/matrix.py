@@ -22,7 +22,9 @@ Per-release baselines of the comparison-length runs are written only with ``--re
 (``baselines/matrix/tf-X.Y/``); when one exists, that release's run is also checked against it (same machine,
 same release: bit for bit).
 
-``python -m reproductions.matrix run-one NAME --out DIR --steps N`` is the half that runs inside an environment.
+``python -m reproductions.matrix tests --tf 2.15,2.21 [-- PYTEST ARGS]`` runs the project's own tests in each
+environment (default: every test not marked slow). ``python -m reproductions.matrix run-one NAME --out DIR --steps
+N`` is the half of the matrix that runs inside an environment.
 """
 import argparse
 import json
@@ -37,7 +39,7 @@ from pathlib import Path
 from reproductions import baseline, catalog, execute
 
 RELEASES = ("2.15", "2.16", "2.17", "2.18", "2.19", "2.20", "2.21")  # the supported range (pyproject.toml)
-LENGTH_FACTOR = 50  # comparison length = 50 x the smoke length: smoke lengths are set by cost (~seconds each)
+LENGTH_FACTOR = 40  # comparison length = 40 x the smoke length: smoke lengths are set by cost (~seconds each)
 ENVS = Path.home() / ".cache" / "tf1compat" / "matrix"
 MARKER = "matrix-env.json"  # in each environment: what it was built from and what it holds
 REPORTED_PACKAGES = ("tensorflow", "tf_keras", "numpy", "tf_slim")
@@ -132,10 +134,10 @@ def _python_version(python):
 
 
 def installed_versions(interpreter):
-    """``{package: version}`` of ``REPORTED_PACKAGES`` in the environment of ``interpreter`` (None if absent)."""
+    """``{package: version}`` of ``REPORTED_PACKAGES`` in the environment of ``interpreter``; None when the
+    interpreter does not run or one of them is missing (a broken environment, rebuilt)."""
     code = ("import json, importlib.metadata as m\n"
-            "def v(p):\n    try:\n        return m.version(p)\n    except m.PackageNotFoundError:\n        return None\n"
-            f"print(json.dumps({{p: v(p) for p in {list(REPORTED_PACKAGES)!r}}}))")
+            f"print(json.dumps({{p: m.version(p) for p in {list(REPORTED_PACKAGES)!r}}}))")
     out = subprocess.run([str(interpreter), "-c", code], capture_output=True, text=True)
     return json.loads(out.stdout) if out.returncode == 0 else None
 
@@ -256,6 +258,18 @@ def run_in_env(interpreter, entry, dataset, out, steps, release, record=False, u
         return execute.RunResult(entry.name, dataset, entry.seed, "smoke", status="error",
                                  message=f"the matrix worker failed: {last}")
     return execute.RunResult.load(path)
+
+
+def run_tests(interpreter, pytest_args):
+    """Run the project's tests (``pytest_args``, default: every test not marked slow) in an environment; returns
+    (exit status, pytest's summary line)."""
+    command = [str(interpreter), "-m", "pytest", *(pytest_args or [str(catalog.REPO / "tests"), "-q", "-m",
+                                                                    "not slow"]), "-p", "no:cacheprovider"]
+    done = subprocess.run(command, cwd=catalog.REPO, capture_output=True, text=True,
+                          env={**execute.runner_environment(), "TF_USE_LEGACY_KERAS": "1"})
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    failures = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+    return done.returncode, [*failures, lines[-1] if lines else (done.stderr.strip().splitlines() or ["?"])[-1]]
 
 
 # --- comparison -----------------------------------------------------------------------------------------------
@@ -509,6 +523,28 @@ def main(argv=None):
     parser.add_argument("--dpi", type=int, default=100, help="figure resolution (60 for a committed copy)")
     if argv is None:
         argv = sys.argv[1:]
+    if argv[:1] == ["tests"]:
+        tests = argparse.ArgumentParser(prog="python -m reproductions.matrix tests",
+                                        description="the project's tests in each release's environment; arguments "
+                                                    "after -- go to pytest (default: tests/ -q -m 'not slow')")
+        tests.add_argument("--tf", default=f"{RELEASES[0]},{RELEASES[-1]}",
+                           help="releases (default: the oldest and the newest supported)")
+        tests.add_argument("--envs", default=str(ENVS))
+        tests.add_argument("--python", default=sys.executable)
+        tests.add_argument("--numpy")
+        cut = argv.index("--") if "--" in argv else len(argv)
+        args = tests.parse_args(argv[1:cut])
+        worst = 0
+        try:
+            for release in parse_releases(args.tf):
+                interpreter, marker = ensure_env(release, args.envs, args.python, args.numpy)
+                _say(f"TF {release} ({', '.join(f'{k} {v}' for k, v in marker['versions'].items())}): tests ...")
+                code, lines = run_tests(interpreter, argv[cut + 1:])
+                _say("".join(f"  {line}\n" for line in lines).rstrip())
+                worst = max(worst, code)
+        except MatrixError as error:
+            raise SystemExit(f"matrix tests: {error}") from None
+        return worst
     if argv[:1] == ["run-one"]:
         worker = argparse.ArgumentParser(prog="python -m reproductions.matrix run-one")
         worker.add_argument("name")
