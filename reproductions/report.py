@@ -390,14 +390,16 @@ def index(rows, figures, path):
         word, colour = _badge(verdict)
         if verdict and verdict.ok:
             details = [_matches(result)]
+        elif verdict:
+            details = verdict.details or [result.message]
         else:
-            details = (verdict.details if verdict else []) or [result.message]
+            details = ["full run: not compared with a baseline", result.message]
         failure, worst = first_outside(verdict), largest_deviation(verdict)
         nonfinite = result.first_nonfinite()
         first = (f"{failure[0]} ({html.escape(failure[1])})" if failure else
                  f"{nonfinite[0]} (non-finite {html.escape(nonfinite[1])})" if nonfinite else "")
         largest = f"{worst[0]:.3g} at step {worst[1]} ({html.escape(worst[2])})" if worst else ""
-        links = [f'<a href="#{html.escape(Path(fig).stem)}">figure</a>']
+        links = [f'<a href="#{html.escape(Path(fig).stem)}">figure</a>', f'<a href="{_link(fig, folder)}">png</a>']
         if result.log:
             links.append(f'<a href="{_link(result.log, folder)}">run log</a>')
         cells.append(

@@ -243,7 +243,7 @@ def test_the_index_page_carries_the_details(tmp_path):
     rows_html = page.split("<tr>")[2:]
     assert "PASS" in rows_html[0] and "identical" in rows_html[0]
     assert "all 3 series match the baseline at every recorded step" in rows_html[0]
-    assert 'href="../runs/a/run.log"' in rows_html[0] and 'href="#0"' in rows_html[0]
+    assert 'href="../runs/a/run.log"' in rows_html[0] and 'href="#0"' in rows_html[0] and 'href="0.png"' in rows_html[0]
     assert "FAIL" in rows_html[1] and "envelope" in rows_html[1] and "<td>7 (d_loss)</td>" in rows_html[1]
     worst = 16 * (baseline.ATOL + RTOL * (0.7 - 0.02 * 9))
     assert f"{worst:.3g} at step 9 (d_loss)" in rows_html[1] and "12.5" in rows_html[1]
