@@ -182,8 +182,9 @@ def _reason(error):
     return f"cannot be read ({type(error).__name__}: {error})"
 
 
-def _walk(module, parts):
-    for part in parts:
+def has_live(module, name):
+    """Whether ``module.<name>`` resolves on the live module (TensorFlow's lazy loaders raise odd errors: False)."""
+    for part in name.split("."):
         try:
             module = getattr(module, part)
         except Exception:  # noqa: BLE001 - any failure means "not there" (lazy loaders raise odd errors)
@@ -199,7 +200,7 @@ def tf_has(name):
         return known
     import tensorflow as tf
 
-    return _walk(tf, name.split("."))
+    return has_live(tf, name)
 
 
 def classify(name):
