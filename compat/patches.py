@@ -247,7 +247,7 @@ class Insert(Patch):
     _LISTS = {"sys.meta_path": lambda: sys.meta_path, "sys.path": lambda: sys.path}
 
     def __init__(self, name, container, why, by):
-        super().__init__(name, f"{container} (front)", why, by)
+        super().__init__(name, container, why, by)
         self.container = container
 
     @property
