@@ -106,7 +106,7 @@ def _badge(verdict):
     return BADGES.get(verdict.status, (verdict.status, "#cf222e")) if verdict else NOT_COMPARED
 
 
-def _headline(fig, result, verdict, compared, rtol):
+def _headline(fig, result, verdict, compared, rtol, deviation):
     """The title area: the verdict word, big and coloured, then what was compared and how, then why."""
     word, colour = _badge(verdict)
     badge = fig.text(0.01, 0.985, word, fontsize=30, fontweight="bold", color=colour, va="top", ha="left",
@@ -120,7 +120,7 @@ def _headline(fig, result, verdict, compared, rtol):
         how = "not compared: a full run has no baseline of its length"
     elif not result.ok:
         how = "the run failed, so it was not judged against the baseline" + (
-            f" (the deviation below is drawn as {compared.mode} mode would see it)" if compared else "")
+            f" (the deviation below is drawn as {compared.mode} mode would see it)" if deviation else "")
     elif verdict.status in ("pass", "FAIL") and compared is not None:
         how = MODES[compared.mode].format(atol=ATOL, rtol=rtol)
     else:  # no baseline, or one that could not be read: the details say which
@@ -301,8 +301,9 @@ def _samples(result, scored):
         else:
             title = f"script's newest grid {name}\n(run ended at step {result.steps})"
         return plt.imread(result.samples), title
-    ended = "ran" if result.ok else "stopped after"
-    return None, f"no sample panel: the script wrote no grid in the {result.steps} steps it {ended}"
+    if result.ok:
+        return None, f"no sample panel: the script wrote no sample grid during its {result.steps} steps"
+    return None, f"no sample panel: the script wrote no sample grid before it failed (after {result.steps} steps)"
 
 
 def figure(result, baseline, path, dpi=80, verdict=None, rtol=None):
@@ -345,7 +346,7 @@ def figure(result, baseline, path, dpi=80, verdict=None, rtol=None):
     grid = fig.add_gridspec(rows, columns, width_ratios=[3] * len(top) + ([2.4] if image is not None else []),
                             top=1 - 1.35 / height, bottom=0.75 / height, left=0.06, right=0.98, hspace=0.3,
                             wspace=0.28)
-    _headline(fig, result, verdict, compared, rtol)
+    _headline(fig, result, verdict, compared, rtol, deviation)
     nonfinite = result.first_nonfinite()
     failure = first_outside(compared) or (nonfinite[:2] if nonfinite else None)  # marked on every curve panel
     panels = {name: fig.add_subplot(grid[0, i]) for i, name in enumerate(top)}

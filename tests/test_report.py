@@ -155,7 +155,8 @@ def test_an_error_before_the_first_step_says_so_and_draws_no_empty_panels(tmp_pa
     assert verdict_word(fig)[0] == "ERROR"
     shown = texts(fig)
     assert "error: exit status 1: ValueError: boom" in shown and "this run recorded no step" in shown
-    assert "no sample panel: the script wrote no grid in the 0 steps it stopped after" in shown
+    assert "no sample panel: the script wrote no sample grid before it failed (after 0 steps)" in shown
+    assert "deviation below" not in shown
     assert not [axes for axes in fig.axes if axes.get_ylabel() == "|run - baseline|"]
     assert not [axes for axes in fig.axes if not axes.axison]  # no image panel standing empty
 
