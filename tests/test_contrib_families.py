@@ -93,6 +93,30 @@ def test_lstm_cells_match_numpy_lstm_and_tf1_names(cell_name, scope):
     assert isinstance(state, tf1.contrib.rnn.LSTMStateTuple)
 
 
+def test_layer_norm_basic_lstm_cell_matches_numpy():
+    rng = np.random.RandomState(8)
+    xs = [rng.randn(2, 3).astype(np.float32) for _ in range(3)]
+    graph = tf.Graph()
+    with graph.as_default():
+        cell = tf1.contrib.rnn.LayerNormBasicLSTMCell(4, norm_gain=1.5, norm_shift=0.25)
+        outputs, _ = tf1.contrib.rnn.static_rnn(cell, [tf.constant(x) for x in xs], dtype=tf.float32)
+        names = [v.name for v in v1.global_variables()]
+        kernel, outs = _run(graph, [v1.global_variables()[0], outputs])
+    scope = "rnn/layer_norm_basic_lstm_cell/"
+    assert names[0] == scope + "kernel:0" and scope + "input/gamma:0" in names and scope + "state/beta:0" in names
+    assert len(names) == 11  # kernel (no bias) + gamma/beta for input, transform, forget, output, state
+
+    def norm(v):  # layer normalisation over units, epsilon 1e-12, at the initial gain and shift
+        return (v - v.mean(1, keepdims=True)) / np.sqrt(v.var(1, keepdims=True) + 1e-12) * 1.5 + 0.25
+
+    c = h = np.zeros((2, 4), np.float32)
+    for t, x in enumerate(xs):
+        i, j, f, o = map(norm, np.split(np.concatenate([x, h], 1) @ kernel, 4, axis=1))
+        c = norm(c * _sigmoid(f + 1.0) + _sigmoid(i) * np.tanh(j))
+        h = np.tanh(c) * _sigmoid(o)
+        np.testing.assert_allclose(outs[t], h, rtol=1e-4, atol=1e-5)
+
+
 def test_static_bidirectional_rnn_reverses_the_backward_pass():
     rng = np.random.RandomState(2)
     xs = [rng.randn(2, 3).astype(np.float32) for _ in range(3)]

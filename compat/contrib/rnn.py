@@ -6,6 +6,7 @@ TF 2.21: same classes, same variable names such as ``rnn/basic_lstm_cell/kernel`
 
 - ``stack_bidirectional_dynamic_rnn`` / ``stack_bidirectional_rnn``;
 - ``InputProjectionWrapper`` / ``OutputProjectionWrapper`` / ``EmbeddingWrapper``;
+- ``LayerNormBasicLSTMCell`` (layer-normalised gates and state, recurrent dropout);
 - ``LSTMBlockCell`` and ``GRUBlockCellV2``: the fused-kernel cells compute what ``LSTMCell`` / ``GRUCell`` compute
   with the same weight layout and variable names, so they are served by those cells under their default names.
 """
@@ -221,3 +222,72 @@ def GRUBlockCellV2(num_units=None, reuse=None, name="gru_cell", dtype=None):
     """TF 1.15's fused ``GRUBlockCellV2``: the GRU of ``GRUCell`` (``gates/kernel`` for r and u, bias 1.0;
     ``candidate/kernel``) under the same default name ``gru_cell``."""
     return GRUCell(num_units, reuse=reuse, name=name, dtype=dtype)
+
+
+class LayerNormBasicLSTMCell(RNNCell):
+    """TF 1.15's LSTM with layer normalisation and recurrent dropout.
+
+    ``[x, h] @ kernel`` (no bias when ``layer_norm``) is split into gates i, j, f, o; each gate, and the new cell
+    state, is layer-normalised (``tf_slim.layer_norm``, epsilon 1e-12) with its own ``gamma``/``beta`` in scopes
+    ``input``, ``transform``, ``forget``, ``output``, ``state``, initialised to ``norm_gain``/``norm_shift``. The
+    candidate ``g = activation(j)`` gets dropout with ``dropout_keep_prob`` (skipped for a float 1.0), then
+    ``c' = c * sigmoid(f + forget_bias) + sigmoid(i) * g`` and ``h' = activation(c') * sigmoid(o)``.
+
+    Args:
+      num_units: units in the cell; forget_bias: added to f; input_size: ignored (deprecated in TF1);
+      activation: tanh by default; layer_norm: False gives a plain LSTM with a ``bias`` variable;
+      norm_gain, norm_shift: initial gamma and beta; dropout_keep_prob, dropout_prob_seed: recurrent dropout;
+      reuse: share variables with an existing scope.
+    """
+
+    def __init__(self, num_units, forget_bias=1.0, input_size=None, activation=_tf.tanh, layer_norm=True,
+                 norm_gain=1.0, norm_shift=0.0, dropout_keep_prob=1.0, dropout_prob_seed=None, reuse=None):
+        super().__init__(_reuse=reuse)
+        self._num_units = num_units
+        self._activation = activation
+        self._forget_bias = forget_bias
+        self._keep_prob = dropout_keep_prob
+        self._seed = dropout_prob_seed
+        self._layer_norm = layer_norm
+        self._norm_gain = norm_gain
+        self._norm_shift = norm_shift
+
+    @property
+    def state_size(self):
+        return LSTMStateTuple(self._num_units, self._num_units)
+
+    @property
+    def output_size(self):
+        return self._num_units
+
+    def _norm(self, inp, scope, dtype):
+        from compat import slim_repairs
+
+        slim_repairs.apply()
+        import tf_slim
+
+        shape = inp.shape[-1:]
+        with _v1.variable_scope(scope):  # created here so their initial values follow norm_gain / norm_shift
+            _v1.get_variable("gamma", shape=shape, initializer=_v1.constant_initializer(self._norm_gain), dtype=dtype)
+            _v1.get_variable("beta", shape=shape, initializer=_v1.constant_initializer(self._norm_shift), dtype=dtype)
+        return tf_slim.layer_norm(inp, reuse=True, scope=scope)
+
+    def call(self, inputs, state):
+        c, h = state
+        args = _tf.concat([inputs, h], 1)
+        dtype = args.dtype
+        concat = _tf.matmul(args, _v1.get_variable("kernel", [args.shape[-1], 4 * self._num_units], dtype=dtype))
+        if not self._layer_norm:
+            concat = _tf.nn.bias_add(concat, _v1.get_variable("bias", [4 * self._num_units], dtype=dtype))
+        i, j, f, o = _tf.split(concat, 4, axis=1)
+        if self._layer_norm:
+            i, j, f, o = (self._norm(gate, scope, dtype)
+                          for gate, scope in zip((i, j, f, o), ("input", "transform", "forget", "output")))
+        g = self._activation(j)
+        if not isinstance(self._keep_prob, float) or self._keep_prob < 1:
+            g = _v1.nn.dropout(g, keep_prob=self._keep_prob, seed=self._seed)
+        new_c = c * _tf.sigmoid(f + self._forget_bias) + _tf.sigmoid(i) * g
+        if self._layer_norm:
+            new_c = self._norm(new_c, "state", dtype)
+        new_h = self._activation(new_c) * _tf.sigmoid(o)
+        return new_h, LSTMStateTuple(new_c, new_h)
