@@ -88,22 +88,51 @@ def test_missing_and_corrupt_baselines_say_what_to_do(tmp_path):
         baseline.load(tmp_path / "old.json")
 
 
+# --- the runner's record, read back --------------------------------------------------------------------------
+def test_record_reader_keeps_complete_lines_and_reads_both_end_lines(tmp_path):
+    from compat import record
+
+    lines = ['{"step": 1, "losses": {"d_loss": 0.5, "g_loss": 2.0}}',
+             '{"checkpoint": {"step": 1, "path": "ckpt/model-1"}}',
+             '{"step": 2, "losses": {"d_loss": "nan"}}',
+             '{"shapes": {"generator": [16, 16]}}',
+             '{"variables": [["w:0", [2]]]}']
+    with_seconds = tmp_path / "a.jsonl"
+    with_seconds.write_text("\n".join(lines + ['{"end": {"status": "ok", "steps": 2, "seconds": 1.5}}']) + "\n")
+    without = tmp_path / "b.jsonl"
+    without.write_text("\n".join(lines + ['{"end": {"status": "ok", "steps": 2, "era": "tf1"}}']) + "\n")
+    for path in (with_seconds, without):
+        read = record.read(path)
+        assert read.last_step == 2 and read.end["status"] == "ok"
+        assert read.series()["d_loss"][0] == [1, 0.5] and math.isnan(read.series()["d_loss"][1][1])
+        assert read.series()["g_loss"] == [[1, 2.0]] and read.losses()[1].keys() == {"d_loss"}
+        assert read.checkpoints == [{"step": 1, "path": "ckpt/model-1"}]
+        assert read.shapes == {"generator": [16, 16]} and read.variables == [["w:0", [2]]]
+    killed = tmp_path / "c.jsonl"
+    killed.write_text(lines[0] + "\n" + '{"step": 2, "loss')  # a run killed mid-line
+    read = record.read(killed)
+    assert read.last_step == 1 and read.partial_lines == 1 and read.end is None
+    assert record.read(tmp_path / "never-written.jsonl").steps == []
+
+
 # --- real runs of fixture scripts ------------------------------------------------------------------------------
-def entry(script, **kw):
+def entry(script, folder=None, **kw):
+    """A catalog entry for a fixture script; its folder (baselines) is ``folder`` or none."""
     return catalog.Reproduction(name=Path(script).stem, article="-", script=f"{FIXTURES}/{script}",
-                                summary="fixture", **kw)
+                                summary="fixture", folder=folder, **kw)
 
 
-ERA_GAN = entry("era_gan/gan.py", args=("samples",), smoke_steps=8,
-                shapes={"generator": "G_sample", "discriminator": "D_logit_real"}, samples="samples/*.png")
+def era_gan(folder):
+    return entry("era_gan/gan.py", folder, args=("samples",), smoke_steps=8,
+                 shapes={"generator": "G_sample", "discriminator": "D_logit_real"}, samples="samples/*.png")
 
 
 def test_record_then_check_is_identical_and_a_perturbed_shim_fails_at_its_step(tmp_path, monkeypatch):
-    monkeypatch.setattr(baseline, "BASELINES", tmp_path / "baselines")
+    ERA_GAN = era_gan(tmp_path / "gan")
     first = execute.run(ERA_GAN, "fashion-mnist", tmp_path / "out")
     assert first.ok, first.message
     assert first.shapes == {"generator": [16, 16], "discriminator": [16, 1]}
-    baseline.write(baseline.from_result(first), baseline.path_for(ERA_GAN.name, "fashion-mnist"))
+    baseline.write(baseline.from_result(first), ERA_GAN.baseline_path("fashion-mnist"))
 
     again, verdict = check_one(ERA_GAN, "fashion-mnist", tmp_path / "out")
     assert verdict.ok and verdict.mode == "identical", verdict.details  # same seed, same machine: bit for bit
@@ -133,13 +162,13 @@ def test_record_then_check_is_identical_and_a_perturbed_shim_fails_at_its_step(t
     assert 0 < max(d.worst for d in verdict.diffs) < 1e-2
 
 
-def test_crash_hang_and_nan_are_reported_and_nothing_recorded_is_lost(tmp_path, monkeypatch):
-    monkeypatch.setattr(baseline, "BASELINES", tmp_path / "baselines")
-    kept = baseline.path_for("crashes", "fashion-mnist")
+def test_crash_hang_and_nan_are_reported_and_nothing_recorded_is_lost(tmp_path):
+    crashes = entry("crashes.py", tmp_path / "crashes")
+    kept = crashes.baseline_path("fashion-mnist")
     baseline.write(recorded(result({"d_loss": [[1, 0.5]]})), kept)
     before = kept.read_text()
 
-    crashed, verdict = check_one(entry("crashes.py"), "fashion-mnist", tmp_path / "out")
+    crashed, verdict = check_one(crashes, "fashion-mnist", tmp_path / "out")
     assert verdict.status == "ERROR" and "RuntimeError: the script's own failure" in verdict.details[0]
     assert kept.read_text() == before
 
@@ -155,6 +184,7 @@ def test_crash_hang_and_nan_are_reported_and_nothing_recorded_is_lost(tmp_path, 
 
 
 # --- the smoke check itself: every committed baseline against a fresh run ------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("entry", catalog.CATALOG, ids=lambda e: e.name)
 def test_committed_baseline_passes_the_smoke_check(entry, tmp_path):
     if not Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").exists():
