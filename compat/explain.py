@@ -265,9 +265,12 @@ def uses_old_order(row, call):
 class Explanation:
     name: str
     lines: list  # (path, line) of the uses that are explained
-    status: str  # "era" (table row), "tf1" (served by tf.compat.v1), "unknown", "changed" (meaning changed only)
+    # "era" (table row), "tf1" (served by tf.compat.v1), "unknown", "changed" (meaning changed only),
+    # "input" (still in TF 2, part of the queue-runner input pipeline tf.data replaced)
+    status: str
     row: object = None  # table.Era
     changed: list = field(default_factory=list)  # table.ChangedMeaning rows the uses hit
+    changed_lines: list = field(default_factory=list)  # (path, line) of the uses that hit them
     tf_data: object = None  # table.QueueInput
     old_order: object = None  # table.OldArgumentOrder the uses are written in
 
@@ -299,12 +302,14 @@ def explain(script):
             if hit:
                 changed.append(meaning)
                 changed_lines.extend(hit)
+        if status is None and name in _QUEUE:  # still in TF 2 (tf.train.Coordinator) but its pipeline is not
+            status = "input"
         if status is None and changed:
             status, lines = "changed", sorted(set(changed_lines))
         elif status is not None and changed:
             lines = sorted(set(lines) | set(changed_lines))
         if status:
-            items.append(Explanation(name, lines, status, row, changed, _QUEUE.get(name),
+            items.append(Explanation(name, lines, status, row, changed, sorted(set(changed_lines)), _QUEUE.get(name),
                                      old_order if old_order is not None and status != "changed" else None))
     items.sort(key=lambda e: (e.lines[0], e.name))
     return Report(items, scan.skipped)
@@ -354,9 +359,15 @@ def format_report(script, report):
                 out.append(f"    today:    {item.tf_data.tf_data}")
             else:
                 out.append("    today:    no table entry: see the TF 2 migration guide for this name")
+        elif item.status == "input":
+            out.append("    kept:     still in TF 2, but the queue-runner input pipeline it served is gone")
+            out.append(f"    today:    {item.tf_data.tf_data}")
         elif item.status == "unknown":
             out.append("    unknown:  neither TensorFlow 2 nor tf.compat.v1 has this name; the runner will "
                        "stop here with an error")
+        if item.changed and item.changed_lines != item.lines:
+            hits = ", ".join(f"{os.path.relpath(p, base)}:{n}" for p, n in item.changed_lines)
+            out.append(f"    changed:  at {hits}")
         for meaning in item.changed:
             out.append(f"    changed:  TF 1: {meaning.era}")
             out.append(f"              TF 2: {meaning.today}")
@@ -373,6 +384,7 @@ def as_json(report):
                          note=item.row.note, entry=item.row.name)
         if item.changed:
             entry["changed"] = [{"era": m.era, "today": m.today} for m in item.changed]
+            entry["changed_lines"] = item.changed_lines
         if item.tf_data is not None:
             entry["tf_data"] = item.tf_data.tf_data
         if item.old_order is not None:
