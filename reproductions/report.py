@@ -222,7 +222,7 @@ def deviation_panel(axes, result, baseline, compared, rtol, colours):
     failure = first_outside(compared)
     if failure:
         step, series = failure
-        colour, steps, gap, _ = drawn.get(series, (None, np.array([]), np.array([]), None))
+        _, steps, gap, _ = drawn.get(series, (None, np.array([]), np.array([]), None))
         at = gap[steps == step]
         y = top / 3 if not len(at) or not np.isfinite(at[0]) else max(at[0], floor)
         axes.axvline(step, color="#cf222e", linewidth=1, linestyle=":")
