@@ -408,10 +408,17 @@ TABLE = (
         "a Keras encoder-decoder with tf.keras.layers.Attention"),
     Era("tf.contrib.legacy_seq2seq.attention_decoder", None, _CONTRIB, "tf.keras.layers.Attention over encoder outputs"),
     Era("tf.contrib.legacy_seq2seq.model_with_buckets", None, _CONTRIB, "tf.data.experimental.bucket_by_sequence_length"),
-    Era("tf.contrib.seq2seq", None, _CONTRIB,
+    Era("tf.contrib.seq2seq", "compat.contrib.decoder", _CONTRIB,
         "a Keras decoder loop (tensorflow_addons.seq2seq, its successor, does not support TF 2.21)",
-        "only sequence_loss is served; the decoder framework (helpers, BasicDecoder, dynamic_decode, attention, "
-        "beam search) is not"),
+        "served by compat.contrib.decoder: BasicDecoder, dynamic_decode, Training/GreedyEmbedding/SampleEmbedding "
+        "helpers, tile_batch; attention and beam search are not"),
+    Era("tf.contrib.seq2seq.AttentionWrapper", None, _CONTRIB, "tf.keras.layers.Attention / AdditiveAttention in a "
+        "Keras decoder", "not served: the attention mechanisms of contrib.seq2seq"),
+    Era("tf.contrib.seq2seq.BahdanauAttention", None, _CONTRIB, "tf.keras.layers.AdditiveAttention"),
+    Era("tf.contrib.seq2seq.LuongAttention", None, _CONTRIB, "tf.keras.layers.Attention"),
+    Era("tf.contrib.seq2seq.BeamSearchDecoder", None, _CONTRIB, "a beam search over a Keras decoder's logits"),
+    Era("tf.contrib.seq2seq.ScheduledEmbeddingTrainingHelper", None, _CONTRIB,
+        "a Keras decoder loop mixing sampled and ground-truth inputs"),
     Era("tf.contrib.seq2seq.sequence_loss", "compat.contrib.seq2seq:contrib_sequence_loss", _CONTRIB,
         "tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True) with sample weights"),
     Era("tf.contrib.learn", None, _CONTRIB, "tf.keras (models, datasets); Keras fit() for the estimators"),

@@ -252,8 +252,79 @@ def test_rnn_decoder_feeds_back_through_loop_function():
     np.testing.assert_allclose(outs, [h1, h2], rtol=1e-5, atol=1e-6)
 
 
+def _np_rnn_step(x, h, kernel, bias):
+    return np.tanh(np.concatenate([x, h], 1) @ kernel + bias)
+
+
+def test_basic_decoder_with_training_helper_matches_numpy():
+    rng = np.random.RandomState(9)
+    inputs = rng.randn(2, 3, 4).astype(np.float32)
+    lengths = np.array([3, 1], np.int32)
+    s2s = tf1.contrib.seq2seq
+    graph = tf.Graph()
+    with graph.as_default():
+        helper = s2s.TrainingHelper(tf.constant(inputs), tf.constant(lengths))
+        decoder = s2s.BasicDecoder(tf1.contrib.rnn.BasicRNNCell(5), helper, tf.zeros([2, 5]),
+                                   output_layer=tf1.layers.Dense(6))
+        outputs, state, final_lengths = s2s.dynamic_decode(decoder, impute_finished=True)
+        variables = v1.global_variables()
+        values = _run(graph, variables + [outputs, state, final_lengths])
+    assert [v.name for v in variables] == ["decoder/basic_rnn_cell/kernel:0", "decoder/basic_rnn_cell/bias:0",
+                                           "decoder/dense/kernel:0", "decoder/dense/bias:0"]
+    kernel, bias, dense_w, dense_b, out, last_state, got_lengths = values
+    np.testing.assert_array_equal(got_lengths, lengths)
+    assert out.rnn_output.shape == (2, 3, 6) and out.sample_id.shape == (2, 3)
+    for b in range(2):
+        h = np.zeros((1, 5), np.float32)
+        for t in range(3):
+            if t < lengths[b]:
+                h = _np_rnn_step(inputs[b:b + 1, t], h, kernel, bias)
+                logits = h @ dense_w + dense_b
+                np.testing.assert_allclose(out.rnn_output[b, t], logits[0], rtol=1e-5, atol=1e-6)
+                assert out.sample_id[b, t] == logits[0].argmax()
+            else:  # impute_finished: zero outputs past the end, state frozen
+                assert not out.rnn_output[b, t].any()
+        np.testing.assert_allclose(last_state[b], h[0], rtol=1e-5, atol=1e-6)
+
+
+def test_greedy_embedding_helper_feeds_back_argmax_until_end_token():
+    rng = np.random.RandomState(10)
+    embedding = rng.randn(4, 3).astype(np.float32)
+    s2s = tf1.contrib.seq2seq
+    graph = tf.Graph()
+    with graph.as_default():
+        helper = s2s.GreedyEmbeddingHelper(tf.constant(embedding), tf.constant([0, 1, 2]), end_token=3)
+        decoder = s2s.BasicDecoder(tf1.contrib.rnn.BasicRNNCell(4), helper, tf.zeros([3, 4]))
+        outputs, _, lengths = s2s.dynamic_decode(decoder, maximum_iterations=5)
+        kernel, bias, out, got_lengths = _run(graph, v1.global_variables() + [outputs, lengths])
+    h = np.zeros((3, 4), np.float32)
+    x = embedding[[0, 1, 2]]
+    finished = np.zeros(3, bool)
+    expected_lengths = np.zeros(3, np.int32)
+    ids = []
+    for t in range(5):  # maximum_iterations
+        h = _np_rnn_step(x, h, kernel, bias)
+        sample = h.argmax(1)
+        ids.append(sample)
+        expected_lengths[~finished] = t + 1
+        finished |= sample == 3
+        x = embedding[sample]
+        if finished.all():
+            break
+    np.testing.assert_array_equal(out.sample_id, np.stack(ids, 1))
+    np.testing.assert_array_equal(got_lengths, expected_lengths)
+
+
+def test_tile_batch_repeats_each_entry_in_place():
+    with tf.Graph().as_default() as graph:
+        tiled = tf1.contrib.seq2seq.tile_batch({"a": tf.constant([[1, 2], [3, 4]]), "b": tf.constant([5, 6])}, 3)
+        got = _run(graph, tiled)
+    np.testing.assert_array_equal(got["a"], [[1, 2]] * 3 + [[3, 4]] * 3)
+    np.testing.assert_array_equal(got["b"], [5, 5, 5, 6, 6, 6])
+
+
 def test_seq2seq_decoder_framework_is_an_honest_dead_end():
-    for name in ("tf.contrib.seq2seq.BasicDecoder", "tf.contrib.seq2seq.dynamic_decode",
+    for name in ("tf.contrib.seq2seq.AttentionWrapper", "tf.contrib.seq2seq.BeamSearchDecoder",
                  "tf.contrib.legacy_seq2seq.embedding_attention_seq2seq"):
         with pytest.raises(UnknownEraName) as caught:
             resolve(name)
