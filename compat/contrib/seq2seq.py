@@ -3,8 +3,8 @@
 Served: ``legacy_seq2seq.sequence_loss_by_example``, ``sequence_loss``, ``rnn_decoder``, ``basic_rnn_seq2seq``,
 ``tied_rnn_seq2seq`` (what char-rnn tutorials use) and ``seq2seq.sequence_loss`` (NMT tutorials' loss), written from
 TF 1.15's documented behaviour with the same scopes and variable names. The decoder framework of ``contrib.seq2seq``
-(helpers, ``BasicDecoder``, ``dynamic_decode``, attention, beam search) and the embedding/attention
-``legacy_seq2seq`` models are dead ends in ``compat/table.py``.
+is ``compat.contrib.decoder``; the embedding/attention ``legacy_seq2seq`` models are dead ends in
+``compat/table.py``.
 """
 import copy
 
