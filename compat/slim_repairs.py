@@ -17,16 +17,19 @@ re-implementation), so tf_slim runs the same TensorFlow code it ran before the
 split.  A repair does nothing when TensorFlow still has the name, so the module
 is harmless on releases that never lost it.
 
-Use::
+Under the runner and after ``import compat.v1`` nothing needs calling: both
+install an import hook (``install_import_hook``) that applies the repairs when
+``tf_slim`` is first imported, so scripts that never import it pay nothing
+(``apply()`` imports tf_keras's legacy layer modules, a cost worth paying only
+for tf_slim users).  Elsewhere::
 
     from compat import slim_repairs
     slim_repairs.apply()        # before (or after) `import tf_slim`
     import tf_slim as slim
 
-``apply()`` is idempotent and cheap (about 20 ms after ``import tensorflow``:
-it imports TF's own modules and tf_keras's legacy layer modules, which the
-first ``slim.batch_norm`` call loads anyway).  ``REPAIRS`` lists every repair
-with its current state, for tests and for the ``explain`` tool.
+``apply()`` is idempotent; ``revert()`` takes the aliases away again.  Each
+repair is a row of ``compat/patches.py`` (the registry of every change the
+runtime makes); ``REPAIRS`` lists them with their current state.
 
 How the list was found: every ``module.attribute`` that tf_slim's non-test
 sources read from a ``tensorflow.python`` module was resolved against TF 2.21

@@ -399,3 +399,55 @@ def test_fresh_interpreter_fails_without_repairs_and_works_after():
     assert result["batch_norm_error"] < 1e-4
     assert result["moving_variance_error"] < 1e-5
     assert result["inference_error"] < 1e-5
+
+
+# --- `import tf_slim` wherever the era runtime is active --------------------
+# An era-style script of ours: tf_slim's in-place batch norm (updates_collections=None) with
+# is_training fed at run time, checked against NumPy's formulas for TF1's batch norm.
+SLIM_SCRIPT = """\
+import numpy as np
+import tensorflow as tf
+import tf_slim as slim
+
+x = np.random.RandomState(0).rand(8, 3).astype(np.float32)
+inputs = tf.placeholder(tf.float32, [8, 3])
+is_training = tf.placeholder(tf.bool, [])
+out = slim.batch_norm(inputs, decay=0.5, is_training=is_training, updates_collections=None)
+moving_mean = slim.get_variables_by_name("moving_mean")[0]
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    trained = sess.run(out, {inputs: x, is_training: True})
+    print("train_error %g" % np.abs(trained - (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-3)).max())
+    print("moving_mean_error %g" % np.abs(sess.run(moving_mean) - 0.5 * x.mean(0)).max())
+"""
+
+
+def _errors(stdout):
+    return {line.split()[0]: float(line.split()[1]) for line in stdout.splitlines() if "_error " in line}
+
+
+@pytest.mark.parametrize("how", ["runner", "import compat.v1"])
+def test_import_tf_slim_works_under_the_runner_and_after_import_compat_v1(how, tmp_path, compat_run):
+    script = tmp_path / "slim_bn.py"
+    if how == "runner":
+        script.write_text(SLIM_SCRIPT)
+        done = compat_run("run", script)
+    else:
+        script.write_text(SLIM_SCRIPT.replace("import tensorflow as tf", "import compat.v1 as tf"))
+        env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}  # compat sets it itself
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                              cwd=tmp_path, env={**env, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    errors = _errors(done.stdout)
+    assert set(errors) == {"train_error", "moving_mean_error"}
+    assert errors["train_error"] < 1e-5 and errors["moving_mean_error"] < 1e-6
+
+
+def test_a_script_that_never_imports_tf_slim_gets_no_repairs(tmp_path, compat_run):
+    script = tmp_path / "plain.py"
+    script.write_text("import sys\nimport tensorflow as tf\n"
+                      "from tensorflow.python.framework import ops\n"
+                      "print('tf_slim' in sys.modules, hasattr(ops, 'Tensor'))\n")
+    done = compat_run("run", script)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == ["False", "False"]
