@@ -111,7 +111,7 @@ def main(argv=None):
 
     try:
         report = explain.explain(args.script)
-    except (OSError, SyntaxError, UnicodeDecodeError) as error:
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as error:
         print(f"compat explain: cannot read {args.script}: {error}", file=sys.stderr)
         return 2
     if args.json:

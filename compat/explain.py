@@ -88,11 +88,10 @@ def _module_statements(body):
     """Module-level statements in source order, including those inside if/try/with blocks."""
     for node in body:
         yield node
-        for block in ("body", "orelse", "finalbody"):
-            if isinstance(node, (ast.If, ast.Try, ast.With)) and getattr(node, block, None):
-                yield from _module_statements(getattr(node, block))
-        for handler in getattr(node, "handlers", []) if isinstance(node, ast.Try) else []:
-            yield from _module_statements(handler.body)
+        if isinstance(node, (ast.If, ast.Try, ast.With)):
+            blocks = [node.body, getattr(node, "orelse", []), getattr(node, "finalbody", [])]
+            for block in blocks + [handler.body for handler in getattr(node, "handlers", [])]:
+                yield from _module_statements(block)
 
 
 def scan_source(source, path):
