@@ -323,8 +323,64 @@ def test_tile_batch_repeats_each_entry_in_place():
     np.testing.assert_array_equal(got["b"], [5, 5, 5, 6, 6, 6])
 
 
+@pytest.mark.parametrize("kind", ["bahdanau", "bahdanau_normalized", "luong_scaled"])
+def test_attention_wrapper_step_matches_numpy(kind):
+    rng = np.random.RandomState(11)
+    memory = rng.randn(2, 4, 3).astype(np.float32)
+    lengths = np.array([4, 2], np.int32)
+    x = rng.randn(2, 2).astype(np.float32)
+    s2s = tf1.contrib.seq2seq
+    graph = tf.Graph()
+    with graph.as_default():
+        if kind == "luong_scaled":
+            mechanism = s2s.LuongAttention(5, tf.constant(memory), memory_sequence_length=lengths, scale=True)
+        else:
+            mechanism = s2s.BahdanauAttention(5, tf.constant(memory), memory_sequence_length=lengths,
+                                              normalize=kind == "bahdanau_normalized")
+        cell = s2s.AttentionWrapper(tf1.contrib.rnn.BasicLSTMCell(5), mechanism, attention_layer_size=3)
+        output, state = cell(tf.constant(x), cell.zero_state(2, tf.float32))
+        variables = {v.name: v for v in v1.global_variables()}
+        values, out, alignments = _run(graph, [variables, output, state.alignments])
+    w = {name.replace("attention_wrapper/", "").replace(":0", ""): value for name, value in values.items()}
+    masked = memory * (np.arange(4)[None, :] < lengths[:, None])[..., None]
+    keys = masked @ w["memory_layer/kernel"]
+    _, _, h = _np_lstm([np.concatenate([x, np.zeros((2, 3), np.float32)], 1)], w["basic_lstm_cell/kernel"],
+                       w["basic_lstm_cell/bias"], 5)
+    if kind == "luong_scaled":
+        score = np.einsum("bu,btu->bt", h, keys) * w["luong_attention/attention_g"]
+    else:
+        v = w["bahdanau_attention/attention_v"]
+        query = (h @ w["bahdanau_attention/query_layer/kernel"])[:, None, :]
+        if kind == "bahdanau_normalized":
+            v = w["bahdanau_attention/attention_g"] * v / np.linalg.norm(v)
+            query = query + w["bahdanau_attention/attention_b"]
+            assert w["bahdanau_attention/attention_g"] == pytest.approx(np.sqrt(1 / 5))
+        score = (v * np.tanh(keys + query)).sum(-1)
+    score = np.where(np.arange(4)[None, :] < lengths[:, None], score, -np.inf)
+    expected_alignments = np.exp(score - score.max(1, keepdims=True))
+    expected_alignments /= expected_alignments.sum(1, keepdims=True)
+    context = np.einsum("bt,btd->bd", expected_alignments, masked)
+    np.testing.assert_allclose(alignments, expected_alignments, rtol=1e-5, atol=1e-6)
+    assert not alignments[1, 2:].any()  # masked memory gets no attention
+    np.testing.assert_allclose(out, np.concatenate([h, context], 1) @ w["attention_layer/kernel"], rtol=1e-4,
+                               atol=1e-5)
+
+
+def test_attention_wrapper_state_clone_replaces_cell_state():
+    s2s = tf1.contrib.seq2seq
+    with tf.Graph().as_default() as graph:
+        mechanism = s2s.LuongAttention(4, tf.zeros([3, 2, 4]))
+        cell = s2s.AttentionWrapper(tf1.contrib.rnn.GRUCell(4), mechanism, alignment_history=True)
+        state = cell.zero_state(3, tf.float32).clone(cell_state=tf.ones([3, 4]))
+        _, next_state = cell(tf.zeros([3, 1]), state)
+        history = next_state.alignment_history.stack()
+        got_time, got_history = _run(graph, [next_state.time, history])
+    assert got_time == 1 and got_history.shape == (1, 3, 2)
+    np.testing.assert_allclose(got_history[0], 0.5)  # equal keys: uniform attention
+
+
 def test_seq2seq_decoder_framework_is_an_honest_dead_end():
-    for name in ("tf.contrib.seq2seq.AttentionWrapper", "tf.contrib.seq2seq.BeamSearchDecoder",
+    for name in ("tf.contrib.seq2seq.BeamSearchDecoder", "tf.contrib.seq2seq.BahdanauMonotonicAttention",
                  "tf.contrib.legacy_seq2seq.embedding_attention_seq2seq"):
         with pytest.raises(UnknownEraName) as caught:
             resolve(name)
