@@ -21,6 +21,7 @@ Legacy values that modern defaults would change, set explicitly here:
 * Adam: TF1's epsilon 1e-8 (Keras 3: 1e-7) and betas given as their float32 values (TF1 computed ``1 - beta`` in
   float32, Keras 3 in float64; see ``vanilla_gan_004``).
 """
+import math
 import os
 
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")  # this project's convention; the port itself imports Keras 3
@@ -297,3 +298,31 @@ def replay(legacy_weights, steps, seed, **port_options):
     gan = GAN(**port_options)
     gan.load_legacy_weights(legacy_weights)
     return train(gan, load_data(), steps)
+
+
+def trainer(gan=None, seed=1, **port_options):
+    """A ``train_more(steps)`` that goes on training one model on the legacy batches (the benchmark's timing loop,
+    benchmarks/bench_legacy_vs_modern.py): every call continues with the next batches.
+
+    Args:
+      gan: the model (default: a new :class:`GAN` made with ``port_options`` after ``tf.random.set_seed(seed)``);
+        anything with its ``d_step``/``g_step`` interface, such as the benchmark's torch port.
+      seed: TensorFlow's seed for a new model (the data order is load_mnist's own, see :func:`replay`).
+
+    Returns:
+      ``train_more(steps)``: trains whole iterations (one D and one G step each) covering about ``steps`` steps and
+      returns their losses, one dict per step.
+    """
+    data_X = load_data()
+    if gan is None:
+        tf.random.set_seed(seed)
+        gan = GAN(**port_options)
+    used = [0]  # batches consumed so far
+
+    def train_more(steps):
+        count = math.ceil(steps / 2)
+        losses = train(gan, data_X[used[0] * BATCH_SIZE:(used[0] + count) * BATCH_SIZE], 2 * count)
+        used[0] += count
+        return losses
+
+    return train_more

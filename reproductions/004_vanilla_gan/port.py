@@ -264,6 +264,31 @@ def replay(legacy_weights, steps, seed, **port_options):
     return losses[:steps]
 
 
+def trainer(gan=None, seed=1, **port_options):
+    """A ``train_more(steps)`` that goes on training one model on the legacy feed (the benchmark's timing loop,
+    benchmarks/bench_legacy_vs_modern.py): every call continues where the last one stopped.
+
+    Args:
+      gan: the model (default: a new :class:`VanillaGAN` made with ``port_options`` after ``tf.random.set_seed
+        (seed)``); anything with its ``d_step``/``g_step`` interface, such as the benchmark's torch port.
+      seed: the runner's ``--seed`` the feed replays.
+
+    Returns:
+      ``train_more(steps)``: trains whole iterations (at least one) covering about ``steps`` steps and returns
+      their losses, one dict per step.
+    """
+    feed = iterations(tf1_next_batches(tf1_train_images(), MB_SIZE))
+    np.random.seed(seed)  # as replay(): the feed shuffles lazily, on its first batch
+    if gan is None:
+        tf.random.set_seed(seed)
+        gan = VanillaGAN(**port_options)
+
+    def train_more(steps):
+        return train(gan, feed, max(1, steps // 2))
+
+    return train_more
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=1_000_000, help="loop length (legacy: 1,000,000)")
