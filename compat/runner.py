@@ -146,7 +146,7 @@ def _import_tensorflow(options):
 
 def _output_path_problem(flag, path):
     """None if ``path`` can be written (tried with a temporary file beside it), else a one-line reason."""
-    if os.path.isdir(path):
+    if os.path.isdir(path) or (flag == "--dump-weights" and os.path.isdir(weights_file_name(path))):
         return f"{flag} {path}: is a folder; give a file name"
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -198,13 +198,13 @@ def run(script, args=(), options=None):
     if bool(options.sampler) != bool(options.sample_every):
         _log("--sampler and --sample-every go together: name the sampler and how often to call it")
         return 2
-    record = os.path.abspath(options.record) if options.record else None
-    weights = os.path.abspath(weights_file_name(options.dump_weights)) if options.dump_weights else None
-    for flag, path in (("--record", record), ("--dump-weights", weights)):
+    for flag, path in (("--record", options.record), ("--dump-weights", options.dump_weights)):
         problem = path and _output_path_problem(flag, path)
         if problem:
             _log(problem)
             return 2
+    record = os.path.abspath(options.record) if options.record else None  # before --workdir changes the cwd
+    weights = os.path.abspath(weights_file_name(options.dump_weights)) if options.dump_weights else None
     workdir = os.path.abspath(options.workdir) if options.workdir else None
     if workdir:
         try:

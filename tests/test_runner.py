@@ -1,7 +1,12 @@
 """The runner end to end, in subprocesses: an era-style GAN with a sibling ops.py, the script's own argv/exit
 status/tracebacks, --max-steps, --record, --seed, the TF2 era, and the failures a user meets."""
+import errno
 import json
 import math
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 FIXTURE = Path(__file__).parent / "fixtures" / "era_gan" / "gan.py"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def records(path):
@@ -42,13 +48,13 @@ def test_era_gan_with_sibling_ops_trains_through_the_runner(compat_run, tmp_path
     assert not initial["generator/g_bn1/moving_mean:0"].any()  # every graph variable, not only trainable ones
 
 
-def test_same_seed_same_trajectory_bitwise(compat_run, tmp_path):
-    runs = []
+def test_same_seed_same_record_byte_for_byte(compat_run, tmp_path):
     for name in ("a.jsonl", "b.jsonl"):
         result = compat_run("run", "--max-steps", "6", "--seed", "7", "--deterministic", "--record", name, FIXTURE)
         assert result.returncode == 0, result.stderr
-        runs.append([e["losses"] for e in records(tmp_path / name) if "step" in e])
-    assert runs[0] == runs[1]
+    first = (tmp_path / "a.jsonl").read_bytes()
+    assert first == (tmp_path / "b.jsonl").read_bytes()  # no wall-clock time or other run-specific field
+    assert len([e for e in records(tmp_path / "a.jsonl") if "step" in e]) == 6
 
 
 def test_script_sees_its_own_argv_file_cwd_and_real_library_modules(compat_run, tmp_path):
@@ -195,3 +201,111 @@ def test_bad_sampler_options_are_refused_before_the_script_runs(compat_run, tmp_
     malformed = compat_run("run", "--sampler", "no_colon", "--sample-every", "2", FIXTURE)
     assert malformed.returncode == 2 and "needs MODULE:FUNCTION" in malformed.stderr
     assert not (tmp_path / "samples-by-step").exists()
+
+
+# --- bad options and faults: one line, before training, nothing lost ---------------------------------------------
+def _one_error_line(result):
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "Traceback" not in result.stderr, result.stderr
+    return lines[-1]
+
+
+def test_unwritable_output_paths_are_refused_before_training(compat_run, tmp_path):
+    for flag, path in (("--dump-weights", "no/such/dir/w0.npz"), ("--record", "no/such/dir/r.jsonl"),
+                       ("--record", ".")):
+        result = compat_run("run", "--max-steps", "4", flag, path, FIXTURE)
+        assert result.returncode == 2, result.stderr
+        assert "step 0 d_loss" not in result.stdout  # the script never started
+        line = _one_error_line(result)
+        assert line.startswith(f"compat: {flag} ") and path in line, line
+
+
+def test_negative_counts_are_argparse_errors(compat_run):
+    for flag in ("--seed", "--max-steps", "--resume-at-step"):
+        result = compat_run("run", flag, "-1", FIXTURE)
+        assert result.returncode == 2
+        line = _one_error_line(result)
+        assert f"argument {flag}: must be 0 or more, got -1" in line, line
+
+
+def test_dump_weights_is_written_whole_under_its_name(compat_run, tmp_path):
+    result = compat_run("run", "--max-steps", "2", "--dump-weights", "w0", FIXTURE)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("w0")) == ["w0.npz"]  # no leftover tmp
+    assert "generator/g_fc1/Matrix:0" in np.load(tmp_path / "w0.npz")
+
+
+def test_a_full_disk_stops_recording_once_and_training_finishes(compat_run, tmp_path):
+    result = compat_run("run", "--max-steps", "6", "--record", "/dev/full", FIXTURE)
+    assert result.returncode == 0, result.stderr
+    assert "stopped after 6 training steps" in result.stderr
+    assert result.stderr.count("--record /dev/full: cannot write") == 1
+    assert "No space left on device" in result.stderr and "training goes on" in result.stderr
+
+
+class _DiskFillsUp:
+    """A record file whose disk fills up after ``room`` bytes: the write that crosses it lands partly, then
+    raises ENOSPC, as a real full disk does."""
+
+    def __init__(self, real, room):
+        self.real, self.room = real, room
+
+    def write(self, data):
+        if len(data) > self.room:
+            self.real.write(bytes(data[:self.room]))
+            self.room = 0
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.room -= len(data)
+        return self.real.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_record_cut_by_a_full_disk_keeps_only_complete_lines(tmp_path, capsys):
+    from compat.steps import RecordWriter
+
+    path = tmp_path / "rec.jsonl"
+    writer = RecordWriter(str(path))
+    assert writer.write({"step": 1, "losses": {"d_loss": 1.5}}, 1)
+    whole = path.read_bytes()
+    writer._file = _DiskFillsUp(writer._file, room=10)  # the next line gets 10 bytes onto the disk, then ENOSPC
+    assert not writer.write({"step": 2, "losses": {"d_loss": 1.25}}, 2)
+    assert path.read_bytes() == whole  # the half line is cut off again
+    assert [json.loads(line) for line in path.read_text().splitlines()] == [{"step": 1, "losses": {"d_loss": 1.5}}]
+    message = capsys.readouterr().err.strip().splitlines()
+    assert len(message) == 1 and "cannot write after step 2: No space left on device" in message[0]
+
+
+# --- --workdir and a quiet start ---------------------------------------------------------------------------------
+def test_workdir_is_where_the_script_runs_and_writes(compat_run, tmp_path):
+    (tmp_path / "scripts").mkdir()
+    script = tmp_path / "scripts" / "writes.py"
+    script.write_text("import os\nopen('out.txt', 'w').write(os.getcwd())\nprint(os.path.abspath('out.txt'))\n")
+    result = compat_run("run", "--workdir", "runs/first", "--record", "rec.jsonl", "scripts/writes.py")
+    assert result.returncode == 0, result.stderr
+    workdir = tmp_path / "runs" / "first"
+    assert (workdir / "out.txt").read_text() == str(workdir)  # created, and the script's cwd
+    assert not (tmp_path / "out.txt").exists() and not (tmp_path / "scripts" / "out.txt").exists()
+    assert (tmp_path / "rec.jsonl").exists()  # the runner's own paths stay relative to the caller
+
+
+def _bare_run(tmp_path, *args, **env):
+    base = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    return subprocess.run([sys.executable, "-m", "compat", "run", *args], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300, env={**base, "PYTHONPATH": str(REPO), **env})
+
+
+def test_tensorflow_start_up_noise_is_off_unless_asked_for(tmp_path):
+    script = tmp_path / "tiny.py"
+    script.write_text("import sys\nimport tensorflow as tf\nx = tf.placeholder(tf.float32, [2])\n"
+                      "with tf.Session() as sess:\n    print(sess.run(x * 2, {x: [1, 2]}))\n"
+                      "sys.stderr.write('the script speaks\\n')\n")
+    quiet = _bare_run(tmp_path, script)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr == "the script speaks\n"
+    verbose = _bare_run(tmp_path, "--verbose", script)
+    assert verbose.returncode == 0 and verbose.stdout == quiet.stdout
+    assert re.search(r"^[IWE]\d{4} ", verbose.stderr, re.MULTILINE), verbose.stderr  # TensorFlow's own log lines
+    user_level = _bare_run(tmp_path, script, TF_CPP_MIN_LOG_LEVEL="0")
+    assert re.search(r"^[IWE]\d{4} ", user_level.stderr, re.MULTILINE), user_level.stderr
