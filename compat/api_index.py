@@ -7,8 +7,10 @@ TensorFlow's public namespaces (``tf``, ``tf.nn``, ``tf.compat.v1.train`` ...) a
 ``layers`` and ``nn.rnn_cell``) whose targets are Keras's own generated files. Parsing these files with ``ast``
 answers "does ``tf.X.Y`` exist" in milliseconds; ``import tensorflow`` takes seconds and prints its start-up banner.
 
-Answers are ``True``, ``False`` or ``None`` ("cannot tell without importing": a name below a module the files do
-not describe, such as one filled by ``from absl.flags import *``). Attributes of an exported class or function
+Below the public API, an importable submodule counts as present (``tf.python.ops.array_ops.concat``: a script's
+``from tensorflow.python.ops import array_ops`` works), read the same way. Answers are ``True``, ``False`` or
+``None`` ("cannot tell without importing": a module that fills its namespace through ``globals()``, as generated
+protobuf modules do, or an unresolvable ``from X import *``). Attributes of an exported class or function
 (``tf.Session.run``) count as present: only modules are read.
 """
 import ast
@@ -151,6 +153,11 @@ def _read_module(dotted, legacy):
                 visit(getattr(node, "orelse", []))
 
     visit(tree.body)
+    # generated protobuf modules (and the like) fill their namespace through globals(): names may exist unseen
+    lazy_args = {id(a) for n in ast.walk(tree) if _lazy_target(n, legacy) for a in n.args}
+    if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "globals"
+           and id(n) not in lazy_args for n in ast.walk(tree)):
+        open_ended = True
     exported = [n for n in names if not n.startswith("_") and "." not in n]
     for node in tree.body:
         if (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
@@ -180,8 +187,11 @@ def has(name, root="tensorflow"):
             entry, parts = content.names[f"{parts[0]}.{parts[1]}"], parts[2:]
         elif parts[0] in content.names:
             entry, parts = content.names[parts[0]], parts[1:]
-        elif content.open_ended or (module == "tensorflow" and _module_file(f"tensorflow.{parts[0]}")):
-            return None  # a real subpackage outside the API is an attribute only once something imported it
+        elif _module_file(f"{module}.{parts[0]}"):
+            # a submodule the file does not import (tensorflow.python ...): importable, so read it as a module
+            entry, parts = ("module", f"{module}.{parts[0]}"), parts[1:]
+        elif content.open_ended:
+            return None
         else:
             return False
         entry = _resolve(entry)

@@ -21,6 +21,7 @@ The same scan decides a script's era for the runner (``detect_era``): TF1 if any
 from the installed TensorFlow 2's API.
 """
 import ast
+import importlib
 import os
 import tokenize
 from dataclasses import dataclass, field
@@ -197,9 +198,14 @@ def tf_has(name):
     known = api_index.has(name)
     if known is not None:
         return known
-    import tensorflow as tf
-
-    return has_live(tf, name)
+    parts = name.split(".")
+    for i in range(len(parts), -1, -1):  # the longest importable module, then attributes (tensorflow.core.protobuf)
+        try:
+            module = importlib.import_module(".".join(["tensorflow", *parts[:i]]))
+        except Exception:  # noqa: BLE001 - not a module (or a broken internal one): try a shorter prefix
+            continue
+        return has_live(module, ".".join(parts[i:])) if i < len(parts) else True
+    return False
 
 
 def classify(name):
