@@ -461,6 +461,29 @@ def test_static_index_agrees_with_live_tensorflow():
     assert missed == []
 
 
+@pytest.mark.slow
+def test_static_index_reads_importable_internals_like_python_does():
+    """``from tensorflow.python.ops import array_ops`` works without tf.python being an attribute: so do we."""
+    import importlib
+
+    def importable(name):
+        parts = name.split(".")
+        for i in range(len(parts), 0, -1):
+            try:
+                module = importlib.import_module(".".join(["tensorflow", *parts[:i]]))
+            except ImportError:
+                continue
+            return explain.has_live(module, ".".join(parts[i:])) if i < len(parts) else True
+        return False
+
+    internals = ["python.framework.ops.Graph", "python.framework.ops.Tensor", "python.ops.array_ops.concat",
+                 "python.ops.array_ops.stack", "python.ops.nn_ops.dropout", "python.ops.rnn_cell.BasicLSTMCell",
+                 "python.training.training_util.get_global_step", "python.ops.variables.VariableV1"]
+    answers = {name: api_index.has(name) for name in internals}
+    assert answers == {name: importable(name) for name in internals}
+    assert set(answers.values()) == {True, False}
+
+
 def test_json_output_carries_changed_meanings_and_tf_data(tmp_path, compat_run):
     script = write(tmp_path, "j.py", """\
         import tensorflow as tf
