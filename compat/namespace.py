@@ -45,13 +45,21 @@ class UnknownEraName(AttributeError):
         self.era_name = name
 
 
+# Libraries that must be repaired before their first use, and the function that repairs them.
+_PREPARE = {"tf_slim": ("compat.slim_repairs", "apply")}
+
+
 def load(target):
     """Import ``"module"`` or ``"module:attr.path"`` and return the object.
 
-    tf_slim (``tf.contrib.layers``/``slim``) is repaired by the import hook the runner and ``compat.v1`` install
-    (``slim_repairs.install_import_hook``), so loading it here needs nothing more.
+    A library in ``_PREPARE`` is repaired first: the runner and ``compat.v1`` repair tf_slim on its import anyway
+    (``slim_repairs.install_import_hook``), but a namespace used on its own (``namespace.root("tf", "tf1")``) serves
+    ``tf.contrib.layers`` through here too.
     """
     module_name, _, attr_path = target.partition(":")
+    prepare = _PREPARE.get(module_name.partition(".")[0])
+    if prepare:
+        getattr(importlib.import_module(prepare[0]), prepare[1])()
     obj = importlib.import_module(module_name)
     for attr in filter(None, attr_path.split(".")):
         obj = getattr(obj, attr)
