@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from compat import explain, patches, slim_repairs
 from compat.imports import EraImporter
 from compat.samples import SampleDumps, load_sampler
-from compat.steps import RecordWriter, StepLimitReached, StepMonitor, weights_file_name
+from compat.steps import StepLimitReached, StepMonitor, weights_file_name
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # TensorFlow's C++ libraries log before their logging is configured, so TF_CPP_MIN_LOG_LEVEL cannot silence it:
