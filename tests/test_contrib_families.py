@@ -379,6 +379,45 @@ def test_attention_wrapper_state_clone_replaces_cell_state():
     np.testing.assert_allclose(got_history[0], 0.5)  # equal keys: uniform attention
 
 
+@pytest.mark.parametrize("probability", [0.0, 1.0])
+def test_scheduled_embedding_helper_at_the_two_extremes(probability):
+    rng = np.random.RandomState(12)
+    inputs = rng.randn(2, 3, 2).astype(np.float32)
+    embedding = np.array([[10.0, 0.0], [0.0, 10.0]], np.float32)
+    s2s = tf1.contrib.seq2seq
+    graph = tf.Graph()
+    with graph.as_default():
+        helper = s2s.ScheduledEmbeddingTrainingHelper(tf.constant(inputs), [3, 3], tf.constant(embedding),
+                                                      sampling_probability=probability, seed=1)
+        outputs = tf.constant([[50.0, -50.0], [-50.0, 50.0]])  # softmax all but one-hot: ids 0 and 1
+        sample_ids = helper.sample(0, outputs, None)
+        _, next_inputs, _ = helper.next_inputs(0, outputs, None, sample_ids)
+        got_ids, got_inputs = _run(graph, [sample_ids, next_inputs])
+    if probability == 0.0:  # pure teacher forcing
+        np.testing.assert_array_equal(got_ids, [-1, -1])
+        np.testing.assert_allclose(got_inputs, inputs[:, 1])
+    else:  # always the embedding of the sampled id
+        np.testing.assert_array_equal(got_ids, [0, 1])
+        np.testing.assert_allclose(got_inputs, embedding[[0, 1]])
+
+
+def test_inference_helper_hardmax_and_safe_cumprod():
+    s2s = tf1.contrib.seq2seq
+    x = np.array([[0.5, 0.25, 1e-30, 0.5]], np.float32)
+    with tf.Graph().as_default() as graph:
+        helper = s2s.InferenceHelper(sample_fn=lambda out: out * 2, sample_shape=[3], sample_dtype=tf.float32,
+                                     start_inputs=tf.ones([2, 3]), end_fn=lambda ids: ids[:, 0] > 3.0)
+        decoder = s2s.BasicDecoder(tf1.contrib.rnn.BasicRNNCell(3), helper, tf.zeros([2, 3]))
+        outputs, _, lengths = s2s.dynamic_decode(decoder, maximum_iterations=3)
+        fetches = [outputs.sample_id, outputs.rnn_output, lengths, s2s.hardmax(tf.constant([[1.0, 3.0, 2.0]])),
+                   s2s.safe_cumprod(tf.constant(x), axis=1)]
+        ids, rnn_output, got_lengths, hard, cumprod = _run(graph, fetches)
+    np.testing.assert_allclose(ids, rnn_output * 2)  # tanh outputs doubled never exceed 3: runs to the cap
+    np.testing.assert_array_equal(got_lengths, [3, 3])
+    np.testing.assert_array_equal(hard, [[0.0, 1.0, 0.0]])
+    np.testing.assert_allclose(cumprod, np.cumprod(x, axis=1), rtol=1e-5, atol=1e-36)
+
+
 def test_seq2seq_decoder_framework_is_an_honest_dead_end():
     for name in ("tf.contrib.seq2seq.BeamSearchDecoder", "tf.contrib.seq2seq.BahdanauMonotonicAttention",
                  "tf.contrib.legacy_seq2seq.embedding_attention_seq2seq"):
@@ -464,6 +503,26 @@ def test_framework_arg_scope_variables_and_checkpoints(tmp_path):
     assert dict(fw.list_variables(path))["net/w"] == [2]
     np.testing.assert_array_equal(fw.load_checkpoint(path).get_tensor("net/w"), [1.5, -2.0])
     assert fw.nest.flatten({"b": [1, 2], "a": 3}) == [3, 1, 2]
+
+
+def test_framework_shape_checks_placeholders_and_smart_cond():
+    fw = tf1.contrib.framework
+    with tf.Graph().as_default() as graph:
+        a = v1.placeholder(tf.float32, [None, 3], name="a")
+        b = v1.placeholder(tf.int32, [], name="b")
+        assert fw.get_placeholders(graph) == [a, b]
+        assert fw.with_shape([5, 3], a) is a
+        with pytest.raises(ValueError):
+            fw.with_shape([5, 4], a)
+        with pytest.raises(ValueError):
+            fw.assert_scalar_int(tf.constant(1.0))
+        assert fw.smart_cond(True, lambda: "yes", lambda: "no") == "yes"  # a Python predicate picks statically
+    with tf.Graph().as_default() as graph:
+        confusion = tf1.contrib.metrics.confusion_matrix([0, 1, 1, 2], [0, 2, 1, 2], num_classes=3)
+        size = tf1.contrib.metrics.set_size(tf.sparse.from_dense(tf.constant([[1, 2, 0], [3, 0, 0]])))
+        got_confusion, got_size = _run(graph, [confusion, size])
+    np.testing.assert_array_equal(got_confusion, [[1, 0, 0], [0, 1, 1], [0, 0, 1]])  # rows: labels
+    np.testing.assert_array_equal(got_size, [2, 1])
 
 
 def test_slim_nets_vgg16_has_tf1_names_and_published_size():

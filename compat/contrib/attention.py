@@ -35,7 +35,7 @@ def _mask_score(score, memory_sequence_length, score_mask_value):
     return _v1.where(mask, score, score_mask_value * _tf.ones_like(score))
 
 
-class _AttentionMechanism:
+class AttentionMechanism:
     """Keys, values and masking shared by both mechanisms."""
 
     def __init__(self, query_layer, memory, probability_fn, memory_sequence_length, memory_layer, score_mask_value,
@@ -79,7 +79,7 @@ class _AttentionMechanism:
         return self.initial_alignments(batch_size, dtype)
 
 
-class BahdanauAttention(_AttentionMechanism):
+class BahdanauAttention(AttentionMechanism):
     """Additive attention: ``score = sum(v * tanh(keys + query_layer(query)), -1)``; with ``normalize``, weight
     normalisation ``v -> g * v / |v|`` plus a bias ``b`` inside the tanh (``attention_g`` starts at
     ``sqrt(1 / num_units)``)."""
@@ -112,7 +112,7 @@ class BahdanauAttention(_AttentionMechanism):
         return alignments, alignments
 
 
-class LuongAttention(_AttentionMechanism):
+class LuongAttention(AttentionMechanism):
     """Multiplicative attention: ``score = query . keys``; with ``scale``, times a scalar ``attention_g``
     (initialised to 1)."""
 

@@ -8,6 +8,7 @@ the training/greedy/sampling helpers and ``tile_batch``, written from TF 1.15's 
 import abc
 import collections
 
+import numpy as np
 import tensorflow as _tf
 from tensorflow.python.ops import rnn as _core_rnn
 from tensorflow.python.util import nest as _nest
@@ -224,6 +225,104 @@ class SampleEmbeddingHelper(GreedyEmbeddingHelper):
             raise TypeError(f"Expected outputs to be a single Tensor, got: {type(outputs)}")
         logits = outputs if self._softmax_temperature is None else outputs / self._softmax_temperature
         return _v1.distributions.Categorical(logits=logits).sample(seed=self._seed)
+
+
+class ScheduledEmbeddingTrainingHelper(TrainingHelper):
+    """Scheduled sampling: teacher forcing, except that with probability ``sampling_probability`` (per entry, per
+    step; a Bernoulli draw with ``scheduling_seed``) the next input is the embedding of an id sampled from the
+    outputs' softmax (``seed``). Sample ids are -1 where the ground truth is used.
+
+    Raises:
+      ValueError: when ``sampling_probability`` is neither a scalar nor a vector.
+    """
+
+    def __init__(self, inputs, sequence_length, embedding, sampling_probability, time_major=False, seed=None,
+                 scheduling_seed=None, name=None):
+        self._embedding_fn = embedding if callable(embedding) else (
+            lambda ids: _tf.nn.embedding_lookup(embedding, ids))
+        self._sampling_probability = _tf.convert_to_tensor(sampling_probability, name="sampling_probability")
+        if self._sampling_probability.shape.rank not in (0, 1):
+            raise ValueError(f"sampling_probability must be either a scalar or a vector. saw shape: "
+                             f"{self._sampling_probability.shape}")
+        self._seed = seed
+        self._scheduling_seed = scheduling_seed
+        super().__init__(inputs, sequence_length, time_major=time_major, name=name)
+
+    def sample(self, time, outputs, state, name=None):
+        with _tf.name_scope(name or "ScheduledEmbeddingTrainingHelperSample"):
+            select = _v1.distributions.Bernoulli(probs=self._sampling_probability, dtype=_tf.bool).sample(
+                sample_shape=self.batch_size, seed=self._scheduling_seed)
+            sampled = _v1.distributions.Categorical(logits=outputs).sample(seed=self._seed)
+            return _v1.where(select, sampled, _tf.fill([self.batch_size], -1))
+
+    def next_inputs(self, time, outputs, state, sample_ids, name=None):
+        with _tf.name_scope(name or "ScheduledEmbeddingTrainingHelperNextInputs"):
+            finished, base_next_inputs, state = super().next_inputs(time, outputs, state, sample_ids=sample_ids)
+
+            def maybe_sample():
+                sampling = _tf.cast(_v1.where(sample_ids > -1), _tf.int32)
+                not_sampling = _tf.cast(_v1.where(sample_ids <= -1), _tf.int32)
+                embedded = self._embedding_fn(_tf.gather_nd(sample_ids, sampling))
+                kept = _tf.gather_nd(base_next_inputs, not_sampling)
+                shape = _tf.shape(base_next_inputs)
+                return (_tf.scatter_nd(sampling, embedded, shape) + _tf.scatter_nd(not_sampling, kept, shape))
+
+            next_inputs = _tf.cond(_tf.reduce_all(finished), lambda: base_next_inputs, maybe_sample)
+            return finished, next_inputs, state
+
+
+class InferenceHelper(Helper):
+    """Inference without embeddings: ``sample_fn(outputs)`` gives the sample ids, ``next_inputs_fn(sample_ids)``
+    (identity by default) the next inputs, ``end_fn(sample_ids)`` the finished flags; decoding starts from
+    ``start_inputs``."""
+
+    def __init__(self, sample_fn, sample_shape, sample_dtype, start_inputs, end_fn, next_inputs_fn=None):
+        self._sample_fn = sample_fn
+        self._end_fn = end_fn
+        self._sample_shape = _tf.TensorShape(sample_shape)
+        self._sample_dtype = sample_dtype
+        self._next_inputs_fn = next_inputs_fn
+        self._start_inputs = _tf.convert_to_tensor(start_inputs, name="start_inputs")
+        self._batch_size = _tf.shape(self._start_inputs)[0]
+
+    @property
+    def batch_size(self):
+        return self._batch_size
+
+    @property
+    def sample_ids_shape(self):
+        return self._sample_shape
+
+    @property
+    def sample_ids_dtype(self):
+        return self._sample_dtype
+
+    def initialize(self, name=None):
+        return _tf.tile([False], [self._batch_size]), self._start_inputs
+
+    def sample(self, time, outputs, state, name=None):
+        return self._sample_fn(outputs)
+
+    def next_inputs(self, time, outputs, state, sample_ids, name=None):
+        next_inputs = sample_ids if self._next_inputs_fn is None else self._next_inputs_fn(sample_ids)
+        return self._end_fn(sample_ids), next_inputs, state
+
+
+def hardmax(logits, name=None):
+    """One-hot of the argmax over the last axis, in ``logits``' dtype."""
+    with _tf.name_scope(name or "Hardmax"):
+        logits = _tf.convert_to_tensor(logits, name="logits")
+        depth = logits.shape[-1] if logits.shape[-1] is not None else _tf.shape(logits)[-1]
+        return _tf.one_hot(_tf.argmax(logits, -1), depth, dtype=logits.dtype)
+
+
+def safe_cumprod(x, *args, **kwargs):
+    """``cumprod(x)`` computed as ``exp(cumsum(log(x)))`` with ``x`` clipped to ``[tiny, 1]``, so long products of
+    probabilities do not underflow; extra arguments go to ``cumsum`` (``axis``, ``exclusive``, ``reverse``)."""
+    with _tf.name_scope("SafeCumprod"):
+        x = _tf.convert_to_tensor(x, name="x")
+        tiny = x.dtype.as_numpy_dtype(np.finfo(x.dtype.as_numpy_dtype).tiny)
+        return _tf.exp(_tf.cumsum(_tf.math.log(_tf.clip_by_value(x, tiny, 1)), *args, **kwargs))
 
 
 class BasicDecoderOutput(collections.namedtuple("BasicDecoderOutput", ("rnn_output", "sample_id"))):
