@@ -10,7 +10,7 @@ For every reproduction of the catalog, side by side, at the legacy script's batc
   rewrites *graphs*: for 002 that is the ``tf.function`` Keras 2 builds behind ``train_on_batch``; 003 runs eagerly,
   op by op, with no ``tf.function`` anywhere, so there is no graph to cluster and ``--xla`` changes nothing but the
   environment (its column measures the noise);
-* modern — the TF 2.21 port (``reproductions/modern/``, ``tf.function``);
+* modern — the TF 2.21 port (``reproductions/<name>/port.py``, ``tf.function``);
 * modern jit — the port with ``jit_compile=True``;
 * torch 1t, torch Nt — a PyTorch port (``torch_ports.py``; 004 and 000) on one thread and on torch's default
   thread count N (the number of cores). Both are shown because neither is the whole story on a shared machine:
@@ -32,12 +32,12 @@ consecutive windows sample as well as consecutive runs would.
   a window runs from the end of one step to the end of the step TIMED later and includes the script's own loop
   body (feeding, printing) but no start-up. (An earlier version timed two whole runs of different lengths and
   divided the difference: start-up noise swamped the step time, and 002 once came out negative.)
-* 004 and 000 ports, in this process: one model trains on, with the port's own ``train`` loop fed the way the
-  legacy script feeds itself: NumPy batches in the legacy order and NumPy noise drawn per iteration, every loss
-  fetched to Python every step, as the legacy ``sess.run`` did. The torch ports run through the same ``train``
-  loop (same feed, same fetches).
-* 001, 002, 003 ports (when present): through the hook ``reproductions.equivalence`` already uses,
-  ``replay(legacy_weights, steps, seed, **options)`` in the port's module (``equivalence.PORT_MODULES``), with
+* a port with a ``trainer`` (004, 000), in this process: one model trains on, with the port's own ``train``
+  loop fed the way the legacy script feeds itself: NumPy batches in the legacy order and NumPy noise drawn per
+  iteration, every loss fetched to Python every step, as the legacy ``sess.run`` did. The torch ports run through
+  the same loop (same feed, same fetches).
+* the other ports (001, 002, 003): through the hook the equivalence check uses,
+  ``replay(legacy_weights, steps, seed, **options)`` in the port's module, with
   ``jit_compile=True`` for the jit column. ``replay`` builds the model and its feed and trains from step 1, so a
   window is a replay(WARM) and a replay(WARM + TIMED) back to back, its rate TIMED / the difference of their
   times, after one untimed replay(WARM) that pays the one-time costs; set-up (data, model, tracing, XLA
@@ -52,9 +52,9 @@ record (the first D loss must agree to 1e-5), once with TF1's Adam arithmetic (w
 with ``torch.optim.Adam``'s own epsilon placement (see ``torch_ports``).
 
 Run: python benchmarks/bench_legacy_vs_modern.py [NAMES] [--repeats 3] [--warm W] [--timed T] [--columns ...]
-Default steps per reproduction, WARM + TIMED (``STEPS``): 004 100 + 600, 000 10 + 30, 001 4 + 20, 002 9 + 90,
-003 10 + 60, chosen so that the default run of all five (three windows per cell), with every port present, stays
-within about 15 minutes on 2 quiet cores (measured: 8.5 to 10 minutes; see ``STEPS``). A longer run
+Default steps per reproduction, WARM + TIMED (``benchmark_steps`` in its entry.json): 004 100 + 600, 000 10 + 30,
+001 4 + 20, 002 9 + 90, 003 10 + 60, chosen so that the default run of all five (three windows per cell) stays
+within about 15 minutes on 2 quiet cores (measured: 8.5 to 10 minutes; see ``WARM_AND_TIMED``). A longer run
 (``--repeats`` or ``--timed`` larger) can reach a script's periodic extras (004's grid every 1000 iterations,
 000's every 300, 002's every 200, 001's diagnostics every 128 D steps), which then land in a window.
 """
@@ -64,7 +64,6 @@ import datetime
 import inspect
 import io
 import json
-import math
 import os
 import platform
 import statistics
@@ -83,11 +82,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # torch_ports
 import numpy as np  # noqa: E402
 
 from reproductions import equivalence  # noqa: E402
-from reproductions.catalog import BY_NAME, CATALOG  # noqa: E402
-from reproductions.execute import prepare_idx, runner_environment  # noqa: E402
+from reproductions.catalog import BY_NAME  # noqa: E402
+from compat import record as records  # noqa: E402
+from reproductions.execute import prepare_idx, runner_command, runner_environment  # noqa: E402
 
-# (warm-up steps, timed steps) per reproduction. A cell costs its start-up (a legacy run ~10 s; a replay-based
-# port one set-up per replay) plus WARM + 3 x TIMED steps (a replay-based port: WARM + 3 x (2 WARM + TIMED)).
+# (warm-up steps, timed steps) per reproduction: its entry's benchmark_steps. A cell costs its start-up (a legacy
+# run ~10 s; a replay-based port one set-up per replay) plus WARM + 3 x TIMED steps (a replay-based port: WARM +
+# 3 x (2 WARM + TIMED)).
 # Rates measured on the 2 cores when quiet (load average < 2, 2026-12-04), steps/s, legacy / modern: 004 ~450 /
 # ~320, 000 ~7.5 / ~6.7, 001 ~3.9 / ~3.9, 002 ~24 / ~57, 003 ~12.5 / ~21. The timed windows take 1.2-4.5 s each
 # (004 600 steps, 000 30, 001 20, 002 90 = 30 iterations, 003 60); the warm-ups cover at least two iterations and
@@ -95,8 +96,7 @@ from reproductions.execute import prepare_idx, runner_environment  # noqa: E402
 # with the shorter 001 4 + 6, 002 9 + 45, 003 10 + 40; 13.8 min with the values below while another job raised the
 # load average to 2.4-4 in its second half. It slows with the load: 004 + 000 alone took 21 min at a load average
 # of 7-10 (3.3 min quiet), torch's two-thread column the most (it collapses to 5-14 steps/s on 004).
-STEPS = {"004_vanilla_gan": (100, 600), "000_infogan_gan": (10, 30), "001_dcgan_generator": (4, 20),
-         "002_cgan_maxout": (9, 90), "003_dcgan_keras": (10, 60)}
+WARM_AND_TIMED = {name: BY_NAME[name].benchmark_steps or (10, 30) for name in equivalence.ported()}
 CHECK_STEPS = 4  # torch check: two D and two G steps
 
 
@@ -106,22 +106,23 @@ class Skip(Exception):
 
 # --- legacy: the script under the runner, timed per step --------------------------------------------------------
 
-# Runs in the subprocess: what ``python -m compat run`` does, plus a time stamp after every training step. The
-# monitor's after_step runs once per step, after the step's Session.run / train_on_batch / apply_gradients
-# returned, so stamp k - stamp j is the time of steps j+1..k including the script's loop body between them.
+# Runs in the subprocess: ``python -m compat`` with the harness's own command line, plus a time stamp after every
+# training step. The monitor's after_step runs once per step, after the step's Session.run / train_on_batch /
+# apply_gradients returned, so stamp k - stamp j is the time of steps j+1..k including the script's loop body.
 _LEGACY_DRIVER = """
 import json, sys, time
-from compat import runner, steps
+from compat import __main__ as cli, steps
 stamps = []
 after_step = steps.StepMonitor.after_step
 def stamped_after_step(self, *args, **kwargs):
     after_step(self, *args, **kwargs)
     stamps.append(time.perf_counter())
 steps.StepMonitor.after_step = stamped_after_step
-options, stamps_path, script = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
-status = runner.run(script, sys.argv[4:], runner.RunOptions(**options))
-with open(stamps_path, "w") as handle:
-    json.dump(stamps, handle)
+try:
+    status = cli.main(sys.argv[2:])
+finally:
+    with open(sys.argv[1], "w") as handle:
+        json.dump(stamps, handle)
 sys.exit(status)
 """
 
@@ -147,19 +148,15 @@ class LegacyRuns:
                                 scratch)
             record, stamps = cwd / "record.jsonl", cwd / "stamps.json"
             weights = self.folder / f"{name}.initial.npz"
-            options = {"seed": entry.seed, "dataset": equivalence.DATASET, "max_steps": steps,
-                       "record": str(record), "xla": xla, **({"dump_weights": str(weights)} if keep else {})}
-            command = [sys.executable, "-c", _LEGACY_DRIVER, json.dumps(options), str(stamps),
-                       str(entry.script_path), *(a.format(dataset=equivalence.DATASET) for a in entry.args)]
+            options = [*(["--xla"] if xla else []), *(["--dump-weights", weights] if keep else [])]
+            command = runner_command(entry, equivalence.DATASET, record, steps=steps, options=options,
+                                     deterministic=False, launcher=(sys.executable, "-c", _LEGACY_DRIVER, stamps))
             done = subprocess.run(command, cwd=cwd, env=runner_environment(), capture_output=True, text=True, timeout=1800)
             if done.returncode != 0:
                 raise RuntimeError(f"legacy run of {entry.script} failed (exit {done.returncode}):\n"
                                    f"{done.stderr[-2000:]}")
             if keep:
-                events = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
-                losses = [e["losses"] for e in events if "step" in e and "losses" in e]  # 001 also records
-                # {"checkpoint": {"step": ...}} events
-                self.artifacts[name] = (weights, losses)
+                self.artifacts[name] = (weights, records.read(record).losses())
             return json.loads(stamps.read_text())
 
     def rates(self, name, warm, timed, windows, xla=False):
@@ -200,93 +197,36 @@ def timed_rates(train, warm, timed, windows):
     return rates
 
 
-# --- 004 ---------------------------------------------------------------------------------------------------------
+# --- ports -------------------------------------------------------------------------------------------------------
 
-def feed_004(seed=1):
-    """What one legacy iteration consumes, in the legacy order (see reproductions.equivalence.modern_004)."""
-    from reproductions.modern import vanilla_gan_004 as port
-
-    images = equivalence.tf1_train_images()
-    np.random.seed(seed)  # the last of read_data_sets' re-seeds; nothing drew in between
-    return port.iterations(equivalence.tf1_next_batches(images, port.MB_SIZE))
-
-
-def train_004(gan):
-    """A ``train(steps)`` for :func:`timed_rates`: the port's loop (one D and one G step per iteration)."""
-    from reproductions.modern import vanilla_gan_004 as port
-
-    feed = feed_004()
-
-    def train(steps):
-        return len(port.train(gan, feed, max(1, steps // 2)))
-
-    return train
-
-
-def modern_004(jit_compile=False):
-    import tensorflow as tf
-    from reproductions.modern import vanilla_gan_004 as port
-
-    tf.random.set_seed(1)
-    return train_004(port.VanillaGAN(jit_compile=jit_compile))
-
-
-def torch_004():
-    import torch
-    import torch_ports
-
+def torch_model(name):
+    """A new torch port of ``name`` (benchmarks/torch_ports.py), seeded, or Skip."""
+    try:
+        import torch
+        import torch_ports
+    except ImportError as error:
+        raise Skip(f"torch not installed ({error}); pip install torch==2.13.0") from None
+    makers = {"004_vanilla_gan": torch_ports.VanillaGAN004, "000_infogan_gan": torch_ports.InfoGAN000}
+    if name not in makers:
+        raise Skip(f"no torch port of {name} (benchmarks/torch_ports.py: {', '.join(makers)})")
     torch.manual_seed(1)
-    return train_004(torch_ports.VanillaGAN004())
+    return makers[name]
 
 
-# --- 000 ---------------------------------------------------------------------------------------------------------
+def train_rates(name, warm, timed, windows, gan=None, **options):
+    """Rates of the port's ``trainer`` (one model training on), or Skip for a port without one."""
+    port = BY_NAME[name].port()
+    if not callable(getattr(port, "trainer", None)):
+        raise Skip("the port has no trainer()")
+    train_more = port.trainer(gan, seed=BY_NAME[name].seed, **options)
+    return timed_rates(lambda steps: len(train_more(steps)), warm, timed, windows)
 
-def train_000(gan):
-    """A ``train(steps)`` for :func:`timed_rates`: the port's loop over consecutive batches of the legacy order."""
-    from reproductions.modern import infogan_gan_000 as port
-
-    data_X = port.load_data()  # the legacy order (NumPy seed 547); the noise follows from it, as in the legacy run
-    used = [0]  # batches consumed so far
-
-    def train(steps):
-        iterations = math.ceil(steps / 2)
-        port.train(gan, data_X[used[0] * port.BATCH_SIZE:(used[0] + iterations) * port.BATCH_SIZE], 2 * iterations)
-        used[0] += iterations
-        return 2 * iterations
-
-    return train
-
-
-def modern_000(jit_compile=False):
-    import tensorflow as tf
-    from reproductions.modern import infogan_gan_000 as port
-
-    tf.random.set_seed(1)
-    return train_000(port.GAN(jit_compile=jit_compile))
-
-
-def torch_000():
-    import torch
-    import torch_ports
-
-    torch.manual_seed(1)
-    return train_000(torch_ports.InfoGAN000())
-
-
-# --- 001, 002, 003: ports written against equivalence's replay hook ----------------------------------------------
 
 def port_module(name):
-    """The port's module (``reproductions/modern/<PORT_MODULES[name]>.py``) with its ``replay``, or Skip."""
-    module = equivalence.PORT_MODULES[name]
-    try:
-        port = equivalence.port_module(name)
-    except ModuleNotFoundError as error:
-        if error.name == f"reproductions.modern.{module}":
-            raise Skip(f"no port yet (reproductions/modern/{module}.py)") from None
-        raise
-    if not callable(getattr(port, "replay", None)):
-        raise Skip(f"no port yet: reproductions/modern/{module}.py has no replay(legacy_weights, steps, seed)")
-    return port
+    """The port's module (``reproductions/<name>/port.py``) with its ``replay``, or Skip."""
+    if not BY_NAME[name].has_port:
+        raise Skip(f"no port yet (reproductions/{name}/port.py)")
+    return BY_NAME[name].port()
 
 
 def replay_rates(runs, name, warm, timed, windows, jit_compile=False):
@@ -339,29 +279,21 @@ def columns():
     import_threads = torch_default_threads()
 
     def modern(jit_compile):
-        makers = {"004_vanilla_gan": lambda: modern_004(jit_compile),
-                  "000_infogan_gan": lambda: modern_000(jit_compile)}
-
         def rate(runs, name, warm, timed, windows):
-            if name in makers:
-                return timed_rates(makers[name](), warm, timed, windows)
+            if callable(getattr(port_module(name), "trainer", None)):
+                return train_rates(name, warm, timed, windows, jit_compile=jit_compile)
             return replay_rates(runs, name, warm, timed, windows, jit_compile=jit_compile)
         return rate
 
     def torch_threads(count):
-        makers = {"004_vanilla_gan": torch_004, "000_infogan_gan": torch_000}
-
         def rate(runs, name, warm, timed, windows):
-            if name not in makers:
-                raise Skip(f"no torch port of {name} (benchmarks/torch_ports.py: 004, 000)")
-            try:
-                import torch_ports
-            except ImportError as error:
-                raise Skip(f"torch not installed ({error}); pip install torch==2.13.0") from None
+            maker = torch_model(name)
             if count is None and import_threads == 1:
                 raise Skip("torch's default is one thread: see torch 1t")
+            import torch_ports
+
             with torch_ports.threads(count):
-                return timed_rates(makers[name](), warm, timed, windows)
+                return train_rates(name, warm, timed, windows, gan=maker())
         return rate
 
     return {
@@ -383,20 +315,10 @@ def torch_check(runs, name):
     weights, legacy = runs.initial(name)
     lines = []
     for tf1_epsilon in (True, False):
-        if name == "000_infogan_gan":
-            from reproductions.modern import infogan_gan_000 as port
-
-            gan = torch_ports.InfoGAN000(tf1_epsilon=tf1_epsilon)
-            gan.load_legacy_weights(weights)
-            with quiet(), torch_ports.threads(1):
-                losses = port.train(gan, port.load_data(), CHECK_STEPS)
-        else:
-            from reproductions.modern import vanilla_gan_004 as port
-
-            gan = torch_ports.VanillaGAN004(tf1_epsilon=tf1_epsilon)
-            gan.load_legacy_weights(weights)
-            with quiet(), torch_ports.threads(1):
-                losses = port.train(gan, feed_004(BY_NAME[name].seed), CHECK_STEPS // 2)
+        gan = torch_model(name)(tf1_epsilon=tf1_epsilon)
+        gan.load_legacy_weights(weights)
+        with quiet(), torch_ports.threads(1):
+            losses = BY_NAME[name].port().trainer(gan, seed=BY_NAME[name].seed)(CHECK_STEPS)
         deviations = []
         for step, (old, new) in enumerate(zip(legacy[:CHECK_STEPS], losses), start=1):
             worst = max(old, key=lambda key: abs(old[key] - new[key]))
@@ -428,13 +350,13 @@ def versions():
 
 
 def main(argv=None):
-    names_all = [entry.name for entry in CATALOG]
+    names_all = equivalence.ported()
     table = columns()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", default=names_all, help="reproductions (default: all five)")
+    parser.add_argument("names", nargs="*", default=names_all, help="reproductions (default: every ported one)")
     parser.add_argument("--repeats", type=int, default=3, help="timed windows per cell; the median is shown")
     parser.add_argument("--warm", "--short", type=int, default=None, dest="warm",
-                        help=f"warm-up steps before timing (default per reproduction: {STEPS})")
+                        help=f"warm-up steps before timing (default per reproduction: {WARM_AND_TIMED})")
     parser.add_argument("--timed", type=int, default=None, help="timed steps (default per reproduction)")
     parser.add_argument("--columns", default=",".join(table), help=f"comma-separated subset of: {', '.join(table)}")
     parser.add_argument("--no-check", action="store_true", help="skip the torch ports' first-steps check")
@@ -454,7 +376,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="bench-legacy-vs-modern-") as folder:
         runs = LegacyRuns(folder)
         for name in args.names:
-            warm, timed = args.warm or STEPS[name][0], args.timed or STEPS[name][1]
+            warm, timed = args.warm or WARM_AND_TIMED[name][0], args.timed or WARM_AND_TIMED[name][1]
             cells, notes = [], []
             for column, rate in table.items():
                 if column not in chosen:
@@ -478,7 +400,7 @@ def main(argv=None):
         print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min; "
               f"{os.cpu_count()} cores: above that, other jobs competed)")
         if not args.no_check and torch_default_threads() is not None:
-            checked = [n for n in args.names if n in ("004_vanilla_gan", "000_infogan_gan")]
+            checked = [n for n in args.names if callable(getattr(BY_NAME[n].port(), "trainer", None))]
             if checked:
                 print(f"torch ports vs legacy from the same initial weights, batches and noise: max |torch - legacy| "
                       f"of the losses at steps 1-{CHECK_STEPS}")

@@ -5,7 +5,7 @@ machine by running each reproduction's smoke check with a different number of in
 that (1 vs 2 threads, same seed) and prints, per reproduction, the largest absolute and relative loss deviation and
 the step it occurs at — the numbers behind reproductions.baseline.RTOL/ATOL.
 
-Run: python benchmarks/calibrate_envelope.py [NAME...] [--dataset fashion-mnist] [--out out/calibration]
+Run: python benchmarks/calibrate_envelope.py [NAME...] [--dataset fashion-mnist] [--out out/calibration] [--catalog DIR]
 """
 import argparse
 import sys
@@ -31,8 +31,13 @@ def main():
     parser.add_argument("names", nargs="*")
     parser.add_argument("--dataset", default="fashion-mnist")
     parser.add_argument("--out", default="out/calibration")
+    parser.add_argument("--catalog", help="a user catalog whose entries to measure too (python -m reproductions add)")
     args = parser.parse_args()
-    entries = [catalog.BY_NAME[n] for n in args.names] or list(catalog.CATALOG)
+    known = {entry.name: entry for entry in catalog.entries(args.catalog)}
+    unknown = [n for n in args.names if n not in known]
+    if unknown:
+        parser.error(f"unknown reproduction(s) {unknown}; known: {', '.join(known)}")
+    entries = [known[n] for n in args.names] or list(known.values())
     print(f"harness envelope: |got - want| <= {baseline.ATOL:g} + {baseline.RTOL:g} * |want|")
     print(f"{'reproduction':22} {'steps':>5} {'max |diff|':>11} {'max rel':>9}  where")
     for entry in entries:

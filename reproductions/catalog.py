@@ -127,8 +127,9 @@ def entries(user_catalog=None):
     user = [load_entry(folder) for folder in _folders(USER_CATALOG if user_catalog is None else user_catalog)]
     clash = sorted({e.name for e in user} & set(BY_NAME))
     if clash:
-        raise CatalogError(f"user entr{'ies' if len(clash) > 1 else 'y'} {clash} in {Path(user_catalog or USER_CATALOG)}"
-                           " share a built-in reproduction's name: rename the folder(s)")
+        where = Path(user_catalog or USER_CATALOG)
+        raise CatalogError(f"user entr{'ies' if len(clash) > 1 else 'y'} {clash} in {where} share a built-in "
+                           "reproduction's name: rename the folder(s)")
     return [*CATALOG, *user]
 
 
