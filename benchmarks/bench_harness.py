@@ -1,7 +1,8 @@
 """Wall time of the harness's smoke check over every reproduction (prints figures; not a test).
 
-Each reproduction of the catalog (the built-in ones, and a user catalog's with --catalog) runs as `check` runs it (its own subprocess through the compat runner, --max-steps = its smoke
-length); the script's own reported seconds (from the runner's record) separate start-up from training.
+Each reproduction of the catalog (the built-in ones, and a user catalog's with --catalog) runs as `check` runs it
+(its own subprocess through the compat runner, --max-steps = its smoke length); the script's own reported seconds
+(from the runner's record) separate start-up from training.
 Target: all five in at most 60 s on a 2-core machine.
 
 Run: python benchmarks/bench_harness.py [--dataset fashion-mnist] [--out out/bench] [--catalog DIR]
