@@ -488,8 +488,17 @@ TABLE = (
         "not served: monotonic attention"),
     Era("tf.contrib.seq2seq.LuongMonotonicAttention", None, _CONTRIB, "a custom Keras attention layer"),
     Era("tf.contrib.seq2seq.BeamSearchDecoder", None, _CONTRIB, "a beam search over a Keras decoder's logits"),
-    Era("tf.contrib.seq2seq.ScheduledEmbeddingTrainingHelper", None, _CONTRIB,
-        "a Keras decoder loop mixing sampled and ground-truth inputs"),
+    Era("tf.contrib.seq2seq.AttentionMechanism", "compat.contrib.attention:AttentionMechanism", _CONTRIB,
+        "tf.keras.layers.Attention"),
+    Era("tf.contrib.seq2seq.ScheduledOutputTrainingHelper", None, _CONTRIB,
+        "a Keras decoder loop mixing fed-back outputs and ground-truth inputs"),
+    Era("tf.contrib.seq2seq.monotonic_attention", None, _CONTRIB, "a custom Keras attention layer"),
+    Era("tf.contrib.seq2seq.gather_tree", None, _CONTRIB, "a beam search over a Keras decoder's logits"),
+    Era("tf.contrib.metrics.confusion_matrix", f"{_V1}:confusion_matrix", _CONTRIB, "tf.math.confusion_matrix"),
+    Era("tf.contrib.metrics.set_difference", f"{_V1}:sets.set_difference", _CONTRIB, "tf.sets.difference"),
+    Era("tf.contrib.metrics.set_intersection", f"{_V1}:sets.set_intersection", _CONTRIB, "tf.sets.intersection"),
+    Era("tf.contrib.metrics.set_size", f"{_V1}:sets.set_size", _CONTRIB, "tf.sets.size"),
+    Era("tf.contrib.metrics.set_union", f"{_V1}:sets.set_union", _CONTRIB, "tf.sets.union"),
     Era("tf.contrib.seq2seq.sequence_loss", "compat.contrib.seq2seq:contrib_sequence_loss", _CONTRIB,
         "tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True) with sample weights"),
     Era("tf.contrib.learn", None, _CONTRIB, "tf.keras (models, datasets); Keras fit() for the estimators"),
@@ -715,6 +724,11 @@ CHANGED_MEANING = (
                    keyword="keep_dims")
     for reduce in ("reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_any",
                    "reduce_all", "reduce_logsumexp")
+) + tuple(
+    ChangedMeaning(name, "two ops built with the same seed= drew identical values in a TF 1 graph",
+                   "in TF 2 eager each call with the same seed= draws new values (a per-seed counter); "
+                   "tf.random.stateless_* or a tf.random.Generator reproduces a fixed draw", keyword="seed")
+    for name in ("tf.random_uniform", "tf.random_normal", "tf.random.uniform", "tf.random.normal")
 )
 
 

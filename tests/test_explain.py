@@ -333,6 +333,13 @@ out["tf.random_uniform_initializer"] = [[float(f(make(seed=1)([200, 500]).numpy(
 p = tf.constant([[0.1, 0.9], [0.8, 0.2]])
 out["tf.nn.in_top_k"] = [v1.nn.in_top_k(p, [1, 1], 1).numpy().tolist(),
                          tf.nn.in_top_k(predictions=p, targets=[1, 1], k=1).numpy().tolist()]
+draws = [tf.random.uniform([3], seed=1).numpy() for _ in range(2)]
+out["tf.random.uniform"] = [bool((draws[0] == draws[1]).all())]
+with tf.Graph().as_default():
+    pair = [v1.random_uniform([3], seed=1), v1.random_uniform([3], seed=1)]
+    with v1.Session() as session:
+        first, second = session.run(pair)
+out["tf.random.uniform"].insert(0, bool((first == second).all()))
 print(json.dumps(out))
 """
 
@@ -363,6 +370,7 @@ def test_changed_meanings_are_real_differences_between_tf1_and_tf2():
     (lo1, hi1), (lo2, hi2) = got["tf.random_uniform_initializer"]
     assert 0 <= lo1 < 0.001 and 0.999 < hi1 <= 1 and -0.05 <= lo2 < -0.0499 and 0.0499 < hi2 <= 0.05
     assert got["tf.nn.in_top_k"] == [[True, False], [True, False]]  # same answer, arguments in swapped order
+    assert got["tf.random.uniform"] == [True, False]  # same seed: same draw in a TF 1 graph, new draws in TF 2
 
 
 # --- queue-runner input ----------------------------------------------------------------------------------------
@@ -387,12 +395,14 @@ def test_queue_runner_names_get_their_tf_data_equivalent(tmp_path):
 
 
 def test_teaching_rows_name_real_tf1_apis():
-    """Queue rows exist in tf.compat.v1; changed-meaning tf.* rows exist in both TF 1 (compat.v1) and TF 2."""
+    """Queue rows exist in tf.compat.v1; changed-meaning tf.* rows exist in TF 1 (compat.v1) and in TF 2, or else
+    have an era row saying what replaced them."""
     for row in table.QUEUE_INPUT:
         assert api_index.has("compat.v1." + row.name[3:]), row.name
     for row in table.CHANGED_MEANING:
         if row.name.startswith("tf.") and not row.name.startswith(("tf.contrib.", "tf.layers.", "tf.keras.")):
-            assert api_index.has("compat.v1." + row.name[3:]) and api_index.has(row.name[3:]), row.name
+            assert api_index.has("compat.v1." + row.name[3:]), row.name
+            assert api_index.has(row.name[3:]) or row.name in table.BY_NAME, row.name
 
 
 # --- no TensorFlow import, and the static index agrees with the live module -------------------------------------
