@@ -660,7 +660,7 @@ def test_scipy_misc_functions_moved_to_special():
 # --- era-style scripts through the runner -------------------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.parametrize("script", ["contrib_rnn/char_rnn.py", "contrib_misc/framework_data_hparams.py",
-                                    "contrib_misc/tfe_eager.py"])
+                                    "contrib_misc/tfe_eager.py", "contrib_seq2seq/nmt_attention.py"])
 def test_era_script_runs_under_the_runner(compat_run, script):
     result = compat_run("run", "--max-steps", "3", FIXTURES / script)
     assert result.returncode == 0, result.stderr[-3000:]
