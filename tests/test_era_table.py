@@ -11,6 +11,7 @@ of eager mode.
 """
 import builtins
 import functools
+import importlib
 import os
 import pickle
 import queue
@@ -101,7 +102,7 @@ EXPECTED_TARGET = {
     "tf.keras.datasets.fashion_mnist.load_data": lambda: input_data.load_keras_fashion_mnist,
     # tf.contrib.layers / slim (tf_slim), core-backed contrib families
     "tf.contrib.layers": _tf_slim, "tf.contrib.slim": _tf_slim, "tf.contrib.slim.python.slim": _tf_slim,
-    "tf.contrib.layers.python.layers": lambda: __import__("tf_slim.layers").layers,
+    "tf.contrib.layers.python.layers": lambda: importlib.import_module("tf_slim.layers"),
     **{f"tf.contrib.layers.{name}": functools.partial(_tf_slim, name) for name in (
         "batch_norm xavier_initializer xavier_initializer_conv2d variance_scaling_initializer fully_connected "
         "conv2d conv2d_transpose flatten layer_norm l1_regularizer l2_regularizer").split()},
