@@ -1,9 +1,9 @@
 """Baselines: record once, compare with a stated tolerance, regenerate only when asked.
 
-A baseline is a human-diffable JSON file, ``<reproduction>/baselines/<dataset>.json`` (in the reproduction's folder,
-built-in or in a user catalog: ``catalog.py``): the environment it was
-recorded in, the run's parameters, the output shapes, every trainable variable's name and shape, and each loss
-series as one ``[step, value]`` pair per line.
+A baseline is a human-diffable JSON file, ``<reproduction>/baselines/<dataset>.json`` in the reproduction's folder
+(built-in or in a user catalog: ``catalog.py``): the environment it was recorded in, the run's parameters, the
+output shapes, every trainable variable's name and shape, and each loss series as one ``[step, value]`` pair per
+line.
 
 Comparison (``compare``):
 
