@@ -88,6 +88,18 @@ def test_missing_and_corrupt_baselines_say_what_to_do(tmp_path):
         baseline.load(tmp_path / "old.json")
 
 
+# --- the catalog ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("entry", catalog.CATALOG, ids=lambda e: e.name)
+def test_built_in_folder_holds_its_whole_reproduction(entry):
+    from compat.samples import load_sampler
+
+    assert entry.built_in and entry.folder.name == entry.name and entry.script_path.is_file()
+    assert entry.baseline_path("fashion-mnist").is_file()
+    assert callable(load_sampler(entry.sampler))  # as the runner loads it: reproductions.<name>.sampler:draw
+    assert entry.sampler.startswith(f"reproductions.{entry.name}.") and (entry.folder / "port.py").is_file()
+    assert set(entry.why) <= {f.name for f in catalog.fields(catalog.Reproduction)}  # reasons name real keys
+
+
 # --- the runner's record, read back --------------------------------------------------------------------------
 def test_record_reader_keeps_complete_lines_and_reads_both_end_lines(tmp_path):
     from compat import record
