@@ -14,7 +14,8 @@ Each use is explained from the era table (``compat/table.py``):
   (``compat.api_index``): present in TF 2 -> not an era name; only in ``tf.compat.v1`` -> a TF1 name served by it
   (queue-runner input names also get their ``tf.data`` equivalent, ``QUEUE_INPUT``); in neither -> unknown;
 - ``CHANGED_MEANING``: calls whose spelling survived but whose meaning changed (``tf.nn.dropout(x, 0.75)``: keep
-  probability in TF1, drop rate in TF2), listed only for the calls that hit the trap;
+  probability in TF1, drop rate in TF2), listed only for the calls that hit the trap, in scripts of the era the
+  row speaks to (a TF 2 script's ``dropout(x, 0.3)`` already means a rate);
 - ``OLD_ARGUMENT_ORDER``: TF 0.x argument orders, listed only where the call's own arguments use them.
 
 The same scan decides a script's era for the runner (``detect_era``): TF1 if any ``tf.`` name it uses is missing
@@ -293,6 +294,7 @@ class Report:
 def explain(script):
     """A Report on every era name the script (and its sibling modules) uses. Raises as ``scan_script``."""
     scan = scan_script(script)
+    era = _era_of(scan.uses)
     grouped = {}
     for use in scan.uses:
         grouped.setdefault(use.name, []).append(use)
@@ -306,7 +308,7 @@ def explain(script):
             if not lines:
                 status = None
         changed, changed_lines = [], []
-        for meaning in _MEANINGS.get(name, ()):
+        for meaning in (m for m in _MEANINGS.get(name, ()) if era in m.scripts):
             hit = [(u.path, u.line) for u in uses if hits_changed_meaning(meaning, u.call)]
             if hit:
                 changed.append(meaning)
@@ -334,10 +336,12 @@ def detect_era(script):
         uses = scan_script(script).uses
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return "tf2"
-    for use in uses:
-        if use.name.startswith("tf.") and not tf_has(use.name[3:]):
-            return "tf1"
-    return "tf2"
+    return _era_of(uses)
+
+
+def _era_of(uses):
+    names = {use.name[3:] for use in uses if use.name.startswith("tf.")}
+    return "tf1" if any(not tf_has(name) for name in names) else "tf2"
 
 
 def format_report(script, report):

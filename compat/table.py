@@ -641,7 +641,8 @@ class ChangedMeaning:
     ``today`` what the same spelling does now and what to write. The optional fields narrow the rows to the calls
     that hit the trap (none set: every use): ``positional`` a call passing a positional argument at that index,
     ``keyword`` a call passing that keyword, ``default_of`` (keyword, position) a call leaving that argument to
-    its default.
+    its default. ``scripts``: the script eras the row speaks to (a TF 2 script's ``dropout(x, 0.3)`` already means
+    a rate; a Keras 1 call or ``lr=`` is a trap in either).
     """
     name: str
     era: str
@@ -649,9 +650,11 @@ class ChangedMeaning:
     positional: Optional[int] = None
     keyword: Optional[str] = None
     default_of: Optional[tuple] = None  # (keyword, position)
+    scripts: tuple = ("tf1",)
 
 
 _DIM_RENAMED = "keyword renamed: TF 2 raises TypeError on the old spelling"
+_BOTH = ("tf1", "tf2")
 
 CHANGED_MEANING = (
     ChangedMeaning("tf.nn.dropout", "dropout(x, keep_prob): the second positional argument is the KEEP probability",
@@ -707,21 +710,24 @@ CHANGED_MEANING = (
     ChangedMeaning("keras.layers.Convolution2D", "Keras 1: Convolution2D(nb_filter, nb_row, nb_col): the 3rd "
                    "positional is the kernel's width (Keras 2.0-2.3 converted this call with a warning)",
                    "Convolution2D is Conv2D(filters, kernel_size, strides): the 3rd positional is the STRIDE; write "
-                   "Conv2D(n, (rows, cols))", positional=2),
+                   "Conv2D(n, (rows, cols))", positional=2, scripts=_BOTH),
     ChangedMeaning("tf.keras.layers.Convolution2D", "Keras 1 style Convolution2D(nb_filter, nb_row, nb_col)",
-                   "Conv2D(filters, kernel_size, strides): the 3rd positional is the stride", positional=2),
+                   "Conv2D(filters, kernel_size, strides): the 3rd positional is the stride", positional=2,
+                   scripts=_BOTH),
     ChangedMeaning("tf.keras.optimizers.Adam", "lr= was accepted for learning_rate=",
                    "Keras 2.11+ optimizers reject lr= (legacy optimizers still accept it): write learning_rate=",
-                   keyword="lr"),
+                   keyword="lr", scripts=_BOTH),
     ChangedMeaning("tf.argmax", "dimension= was an alias of axis=", _DIM_RENAMED + " (write axis=)",
-                   keyword="dimension"),
-    ChangedMeaning("tf.nn.softmax", "dim= was an alias of axis=", _DIM_RENAMED + " (write axis=)", keyword="dim"),
-    ChangedMeaning("tf.expand_dims", "dim= was an alias of axis=", _DIM_RENAMED + " (write axis=)", keyword="dim"),
+                   keyword="dimension", scripts=_BOTH),
+    ChangedMeaning("tf.nn.softmax", "dim= was an alias of axis=", _DIM_RENAMED + " (write axis=)", keyword="dim",
+                   scripts=_BOTH),
+    ChangedMeaning("tf.expand_dims", "dim= was an alias of axis=", _DIM_RENAMED + " (write axis=)", keyword="dim",
+                   scripts=_BOTH),
     ChangedMeaning("tf.squeeze", "squeeze_dims= was an alias of axis=", _DIM_RENAMED + " (write axis=)",
-                   keyword="squeeze_dims"),
+                   keyword="squeeze_dims", scripts=_BOTH),
 ) + tuple(
     ChangedMeaning(f"tf.{reduce}", "keep_dims= was an alias of keepdims=", _DIM_RENAMED + " (write keepdims=)",
-                   keyword="keep_dims")
+                   keyword="keep_dims", scripts=_BOTH)
     for reduce in ("reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_any",
                    "reduce_all", "reduce_logsumexp")
 ) + tuple(

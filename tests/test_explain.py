@@ -255,7 +255,7 @@ def test_dropout_keep_prob_calls_are_flagged(tmp_path):
 def test_keyword_and_default_conditions(tmp_path):
     script = write(tmp_path, "kw.py", """\
         import tensorflow as tf
-        x = tf.ones([3, 4])
+        x = tf.placeholder(tf.float32, [3, 4])
         s1 = tf.reduce_sum(x, 1, keep_dims=True)
         s2 = tf.reduce_sum(x, 1, keepdims=True)
         i1 = tf.random_normal_initializer()
@@ -270,6 +270,20 @@ def test_keyword_and_default_conditions(tmp_path):
     assert found["keras.layers.Convolution2D"].changed[0].positional == 2
     assert lines_of(found["tf.reduce_sum"]) == [3]
     assert lines_of(found["tf.random_normal_initializer"]) == [5]
+
+
+def test_tf2_script_calls_are_not_read_as_tf1(tmp_path):
+    script = write(tmp_path, "eager.py", """\
+        import tensorflow as tf
+        h = tf.nn.dropout(tf.ones([4, 8]), 0.3)
+        s = tf.reduce_sum(h, 1, keep_dims=True)
+        opt = tf.keras.optimizers.Adam(lr=0.001)
+        """)
+    assert explain.detect_era(str(script)) == "tf2"
+    found = names(script)
+    assert "tf.nn.dropout" not in found  # a TF 2 script's second argument already is the rate
+    assert lines_of(found["tf.reduce_sum"]) == [3]  # a renamed keyword fails in either era
+    assert [n for _, n in found["tf.keras.optimizers.Adam"].changed_lines] == [4]
 
 
 DROPOUT_PROGRAM = """
