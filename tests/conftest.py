@@ -1,4 +1,9 @@
-"""Shared test set-up: legacy Keras before TensorFlow loads, quiet logs, and a runner fixture for subprocess runs."""
+"""Shared test set-up: legacy Keras before TensorFlow loads, quiet logs, where the datasets live, the skip markers
+for tests that need them, and a runner fixture for subprocess runs.
+
+Test modules import the paths and markers by name (``from conftest import FASHION_DIR, needs_fashion``): pytest
+puts tests/ on sys.path to load this file, so the module they import is the one pytest loaded.
+"""
 import os
 import subprocess
 import sys
@@ -11,8 +16,29 @@ import pytest  # noqa: E402
 import time  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+# Data that may not be copied into the repository lives in the shared/ folder beside the clone (docs/testing.md).
 SHARED_DATA = REPO.parent / "shared" / "data"
-FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
+SHARED_MNIST = SHARED_DATA / "mnist"  # genuine MNIST: test split and train labels (no train images)
+FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")  # Debian's dataset-fashion-mnist
+
+IDX_NAMES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS = IDX_NAMES
+SHARED_MNIST_NAMES = (TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)  # what the shared folder holds of MNIST
+
+
+def _needs(what, folder, names, how_to_get_it):
+    """A skip marker for tests that read ``names`` in ``folder``; its reason says what is missing and how to get it."""
+    missing = [name for name in names if not (folder / name).is_file()]
+    found = "is not in" if len(missing) == len(names) else f"is incomplete (no {', '.join(missing)}) in"
+    return pytest.mark.skipif(bool(missing), reason=f"{what} {found} {folder}: {how_to_get_it}")
+
+
+needs_fashion = _needs("Fashion-MNIST", FASHION_DIR, IDX_NAMES,
+                       "apt-get install dataset-fashion-mnist (suite.sh does it)")
+needs_mnist = _needs("genuine MNIST", SHARED_MNIST, SHARED_MNIST_NAMES,
+                     "it comes from the shared/ folder beside the clone (../shared/data/mnist, see docs/testing.md)")
 
 
 @pytest.fixture

@@ -17,46 +17,24 @@ import threading
 import traceback
 from pathlib import Path
 
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+import pytest
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from compat import dataset_files  # noqa: E402
-from compat.dataset_files import (  # noqa: E402
+from compat import dataset_files
+from compat.dataset_files import (
     ChecksumMismatchError,
     DataFileError,
     DatasetUnavailableError,
     WrongDatasetError,
 )
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
-SHARED_MNIST = SHARED_DATA / "mnist"
-FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
-LABELS = "t10k-labels-idx1-ubyte.gz"
-IMAGES = "t10k-images-idx3-ubyte.gz"
-
-needs_mnist = pytest.mark.skipif(
-    not (SHARED_MNIST / LABELS).is_file(),
-    reason=f"genuine MNIST files not found in {SHARED_MNIST} (the shared data directory beside the repository)",
-)
-needs_fashion = pytest.mark.skipif(
-    not (FASHION_DIR / LABELS).is_file(),
-    reason=f"Fashion-MNIST not installed in {FASHION_DIR} (apt-get install dataset-fashion-mnist)",
-)
+from conftest import (FASHION_DIR, IDX_NAMES, SHARED_DATA, SHARED_MNIST, TEST_IMAGES as IMAGES,
+                      TEST_LABELS as LABELS, needs_fashion, needs_mnist)
+from idx import idx_gz
 
 # Published digests (../shared/data/README.md; Fashion-MNIST README for the upstream .gz md5).
 MNIST_T10K_LABELS_GZ_MD5 = "ec29112dd5afa0611ce80d1b7f02629c"
 MNIST_T10K_LABELS_CONTENT_SHA256 = "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"
 FASHION_T10K_LABELS_CONTENT_SHA256 = "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"
-
-
-def idx_gz(array, magic):
-    """gzip'd IDX bytes for a uint8 array, written from the format description (big-endian header)."""
-    header = struct.pack(">I", magic) + b"".join(struct.pack(">I", d) for d in array.shape)
-    return gzip.compress(header + np.asarray(array, dtype=np.uint8).tobytes())
 
 
 def small_labels(count=12):
@@ -388,8 +366,7 @@ def test_fashion_file_in_mnist_work_directory_is_used(tmp_path, no_default_mirro
 
 @needs_fashion
 def test_other_dataset_note_names_the_dataset_found(tmp_path):
-    names = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", IMAGES, LABELS)
-    paths = {name: str(FASHION_DIR / name) for name in names}
+    paths = {name: str(FASHION_DIR / name) for name in IDX_NAMES}
     note = dataset_files.other_dataset_note(paths, "mnist")
     assert note.startswith(f"{FASHION_DIR} holds Fashion-MNIST, not MNIST") and "\n" not in note
     assert dataset_files.other_dataset_note(paths, "fashion-mnist") is None

@@ -12,37 +12,18 @@ import os
 import re
 import shutil
 import socket
-import struct
 import traceback
-from pathlib import Path
 
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+import pytest
+import tensorflow as tf
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from compat import dataset_files, input_data  # noqa: E402
-from compat.dataset_files import DataFileError, DatasetUnavailableError  # noqa: E402
-from compat.input_data import DataSet  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
-SHARED_MNIST = SHARED_DATA / "mnist"
-FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
-NAMES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-         "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
-TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS = NAMES
-
-needs_mnist = pytest.mark.skipif(
-    not (SHARED_MNIST / TEST_IMAGES).is_file(),
-    reason=f"genuine MNIST files not found in {SHARED_MNIST} (the shared data directory beside the repository)",
-)
-needs_fashion = pytest.mark.skipif(
-    not all((FASHION_DIR / n).is_file() for n in NAMES),
-    reason=f"Fashion-MNIST not installed in {FASHION_DIR} (apt-get install dataset-fashion-mnist)",
-)
+from compat import dataset_files, input_data
+from compat.dataset_files import DataFileError, DatasetUnavailableError
+from compat.input_data import DataSet
+from conftest import (FASHION_DIR, FIXTURES, IDX_NAMES, SHARED_DATA, SHARED_MNIST, TEST_IMAGES, TEST_LABELS,
+                      TRAIN_IMAGES, TRAIN_LABELS, needs_fashion, needs_mnist)
+from idx import read_idx_gz, write_idx_gz
 
 # sha256 of the decompressed Fashion-MNIST files (../shared/data/README.md).
 FASHION_CONTENT_SHA256 = {
@@ -52,19 +33,6 @@ FASHION_CONTENT_SHA256 = {
     TEST_LABELS: "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
 }
 MAXINT32 = 2**31 - 1  # TF1's random_seed truncation modulus
-
-
-def raw_idx(path):
-    """Decode a gzip'd IDX file here, independently: header dims, then uint8 payload."""
-    data = gzip.decompress(Path(path).read_bytes())
-    ndim = data[3]
-    dims = struct.unpack(">" + "I" * ndim, data[4 : 4 + 4 * ndim])
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
-def write_idx_gz(path, array, magic):
-    header = struct.pack(">I", magic) + b"".join(struct.pack(">I", d) for d in array.shape)
-    Path(path).write_bytes(gzip.compress(header + np.asarray(array, dtype=np.uint8).tobytes()))
 
 
 def write_small_dataset(directory, n_train=12, n_test=5, n_train_labels=None):
@@ -123,8 +91,8 @@ def test_extract_labels_genuine_mnist():
         train_labels = input_data.extract_labels(f)
     assert test_labels.shape == (10000,) and train_labels.shape == (60000,)
     assert test_labels.dtype == train_labels.dtype == np.uint8
-    np.testing.assert_array_equal(np.bincount(test_labels), np.bincount(raw_idx(SHARED_MNIST / TEST_LABELS)))
-    np.testing.assert_array_equal(np.bincount(train_labels), np.bincount(raw_idx(SHARED_MNIST / TRAIN_LABELS)))
+    np.testing.assert_array_equal(np.bincount(test_labels), np.bincount(read_idx_gz(SHARED_MNIST / TEST_LABELS)))
+    np.testing.assert_array_equal(np.bincount(train_labels), np.bincount(read_idx_gz(SHARED_MNIST / TRAIN_LABELS)))
     # Published facts about MNIST: class sizes of the ones and fives, the first training digits, first test digit.
     assert np.bincount(test_labels)[[1, 5]].tolist() == [1135, 892]
     assert np.bincount(train_labels)[[1, 5]].tolist() == [6742, 5421]
@@ -135,7 +103,7 @@ def test_extract_labels_genuine_mnist():
 def test_one_hot_labels_genuine_mnist():
     with open(SHARED_MNIST / TEST_LABELS, "rb") as f:
         one_hot = input_data.extract_labels(f, one_hot=True)
-    dense = raw_idx(SHARED_MNIST / TEST_LABELS)
+    dense = read_idx_gz(SHARED_MNIST / TEST_LABELS)
     assert one_hot.shape == (10000, 10) and one_hot.dtype == np.float64  # TF1 used numpy.zeros' default
     np.testing.assert_array_equal(one_hot, np.eye(10)[dense])
 
@@ -147,7 +115,7 @@ def test_float32_scaling_is_tf1_reciprocal_multiply():
     with open(SHARED_MNIST / TEST_LABELS, "rb") as f:
         labels = input_data.extract_labels(f)
     data = DataSet(images, labels)
-    raw = raw_idx(SHARED_MNIST / TEST_IMAGES).reshape(10000, 784)
+    raw = read_idx_gz(SHARED_MNIST / TEST_IMAGES).reshape(10000, 784)
     assert data.images.shape == (10000, 784) and data.images.dtype == np.float32
     np.testing.assert_array_equal(data.images, scaled(raw))
     # Dividing by 255 would differ in the last bit for many pixel values: the multiply is what TF1 did.
@@ -174,8 +142,6 @@ def test_mnist_files_through_mirror_and_missing_train_images_error(monkeypatch, 
 
 @pytest.fixture(scope="module")
 def fashion(tmp_path_factory):
-    if not all((FASHION_DIR / n).is_file() for n in NAMES):
-        pytest.skip(f"Fashion-MNIST not installed in {FASHION_DIR} (apt-get install dataset-fashion-mnist)")
     patch = pytest.MonkeyPatch()
     patch.delenv("COMPAT_DATA_MIRROR", raising=False)
     patch.setenv("COMPAT_MNIST_DATASET", "fashion-mnist")
@@ -188,6 +154,7 @@ def fashion(tmp_path_factory):
     return train_dir, data
 
 
+@needs_fashion
 def test_fashion_read_data_sets_shapes_and_split(fashion):
     train_dir, data = fashion
     assert isinstance(data, input_data.Datasets)
@@ -195,19 +162,20 @@ def test_fashion_read_data_sets_shapes_and_split(fashion):
     assert data.validation.images.shape == (5000, 784) and data.test.images.shape == (10000, 784)
     assert (data.train.num_examples, data.validation.num_examples, data.test.num_examples) == (55000, 5000, 10000)
     assert data.train.images.dtype == np.float32 and data.train.labels.dtype == np.float64
-    train_labels = raw_idx(FASHION_DIR / TRAIN_LABELS)
-    train_images = raw_idx(FASHION_DIR / TRAIN_IMAGES).reshape(60000, 784)
+    train_labels = read_idx_gz(FASHION_DIR / TRAIN_LABELS)
+    train_images = read_idx_gz(FASHION_DIR / TRAIN_IMAGES).reshape(60000, 784)
     # validation = the first 5000 training examples, in file order; train = the rest.
     np.testing.assert_array_equal(data.validation.labels, np.eye(10)[train_labels[:5000]])
     np.testing.assert_array_equal(data.validation.images, scaled(train_images[:5000]))
     np.testing.assert_array_equal(data.train.labels.argmax(1), train_labels[5000:])
-    np.testing.assert_array_equal(data.test.labels.argmax(1), raw_idx(FASHION_DIR / TEST_LABELS))
+    np.testing.assert_array_equal(data.test.labels.argmax(1), read_idx_gz(FASHION_DIR / TEST_LABELS))
 
 
+@needs_fashion
 def test_fashion_files_left_in_train_dir_are_the_dataset(fashion):
     train_dir, _ = fashion
-    assert sorted(os.listdir(train_dir)) == sorted(NAMES)
-    for name in NAMES:
+    assert sorted(os.listdir(train_dir)) == sorted(IDX_NAMES)
+    for name in IDX_NAMES:
         content = gzip.decompress((train_dir / name).read_bytes())
         assert hashlib.sha256(content).hexdigest() == FASHION_CONTENT_SHA256[name]
 
@@ -218,14 +186,14 @@ def test_fashion_by_documented_source_url_without_env(monkeypatch, tmp_path, fas
     data = input_data.read_data_sets(str(tmp_path), dtype=tf.uint8, validation_size=0,
                                      source_url=input_data.FASHION_MNIST_SOURCE_URL)
     assert data.train.num_examples == 60000 and data.validation.num_examples == 0
-    np.testing.assert_array_equal(data.test.images, raw_idx(FASHION_DIR / TEST_IMAGES).reshape(10000, 784))
+    np.testing.assert_array_equal(data.test.images, read_idx_gz(FASHION_DIR / TEST_IMAGES).reshape(10000, 784))
     np.testing.assert_array_equal(data.test.labels, fashion[1].test.labels.argmax(1))
 
 
 def fashion_folder(directory):
     """`directory` holding links to the four Fashion-MNIST files, as a user's data folder would."""
     directory.mkdir(parents=True, exist_ok=True)
-    for name in NAMES:
+    for name in IDX_NAMES:
         (directory / name).symlink_to(FASHION_DIR / name)
     return directory
 
@@ -238,11 +206,11 @@ def test_fashion_folder_read_as_mnist_is_used_with_one_note(monkeypatch, tmp_pat
     data = input_data.read_data_sets(str(folder), dtype=tf.uint8)
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and err[0].startswith(f"{folder} holds Fashion-MNIST, not MNIST")
-    train = raw_idx(FASHION_DIR / TRAIN_IMAGES).reshape(60000, 784)
+    train = read_idx_gz(FASHION_DIR / TRAIN_IMAGES).reshape(60000, 784)
     np.testing.assert_array_equal(data.validation.images, train[:5000])
-    np.testing.assert_array_equal(data.train.labels, raw_idx(FASHION_DIR / TRAIN_LABELS)[5000:])
-    np.testing.assert_array_equal(data.test.images, raw_idx(FASHION_DIR / TEST_IMAGES).reshape(10000, 784))
-    assert sorted(os.listdir(folder)) == sorted(NAMES)  # nothing fetched, nothing replaced
+    np.testing.assert_array_equal(data.train.labels, read_idx_gz(FASHION_DIR / TRAIN_LABELS)[5000:])
+    np.testing.assert_array_equal(data.test.images, read_idx_gz(FASHION_DIR / TEST_IMAGES).reshape(10000, 784))
+    assert sorted(os.listdir(folder)) == sorted(IDX_NAMES)  # nothing fetched, nothing replaced
 
     monkeypatch.setenv("COMPAT_MNIST_DATASET", "fashion-mnist")  # the runner's --dataset fashion-mnist
     input_data.read_data_sets(str(folder), dtype=tf.uint8)
@@ -293,7 +261,7 @@ def test_read_data_sets_small_files(tmp_path, capsys):
     data = input_data.read_data_sets(str(tmp_path), validation_size=4, source_url=unreachable_url())
     out = capsys.readouterr().out
     assert [line.split()[-1] for line in out.splitlines() if line.startswith("Extracting")] == [
-        str(tmp_path / n) for n in NAMES]
+        str(tmp_path / n) for n in IDX_NAMES]
     train = arrays[TRAIN_IMAGES].reshape(12, 784)
     np.testing.assert_array_equal(data.validation.images, scaled(train[:4]))
     np.testing.assert_array_equal(data.train.images, scaled(train[4:]))
@@ -465,8 +433,8 @@ def test_tf1_order_and_noise_on_a_fashion_folder_read_as_mnist(monkeypatch, tmp_
     # files read with MNIST's default URL, across the first epoch boundary (step 551).
     monkeypatch.setenv("COMPAT_DATA_OFFLINE", "1")
     folder = fashion_folder(tmp_path / "MNIST_data")
-    raw_images = raw_idx(FASHION_DIR / TRAIN_IMAGES).reshape(60000, 784)[5000:]
-    raw_labels = raw_idx(FASHION_DIR / TRAIN_LABELS)[5000:]
+    raw_images = read_idx_gz(FASHION_DIR / TRAIN_IMAGES).reshape(60000, 784)[5000:]
+    raw_labels = read_idx_gz(FASHION_DIR / TRAIN_LABELS)[5000:]
     seed = 1
     with tf.Graph().as_default():
         tf.compat.v1.set_random_seed(seed)
@@ -597,22 +565,22 @@ def test_keras_fashion_mnist_from_mirror(monkeypatch, keras_datasets):
     assert x_test.shape == (10000, 28, 28) and y_test.shape == (10000,)
     assert {a.dtype for a in (x_train, y_train, x_test, y_test)} == {np.dtype(np.uint8)}
     assert x_train.flags.writeable  # as np.load returns them to Keras users
-    np.testing.assert_array_equal(x_test, raw_idx(FASHION_DIR / TEST_IMAGES))
-    np.testing.assert_array_equal(y_train, raw_idx(FASHION_DIR / TRAIN_LABELS))
-    assert sorted(os.listdir(keras_datasets / "fashion-mnist-idx")) == sorted(NAMES)
+    np.testing.assert_array_equal(x_test, read_idx_gz(FASHION_DIR / TEST_IMAGES))
+    np.testing.assert_array_equal(y_train, read_idx_gz(FASHION_DIR / TRAIN_LABELS))
+    assert sorted(os.listdir(keras_datasets / "fashion-mnist-idx")) == sorted(IDX_NAMES)
 
 
 @needs_fashion
 def test_keras_mnist_follows_env_and_uses_keras_cache(monkeypatch, keras_datasets):
     cache = keras_datasets / "fashion-mnist"
     cache.mkdir(parents=True)
-    for name in NAMES:
+    for name in IDX_NAMES:
         (cache / name).symlink_to(FASHION_DIR / name)
     monkeypatch.setenv("COMPAT_MNIST_DATASET", "fashion-mnist")
     monkeypatch.setenv("COMPAT_DATA_OFFLINE", "1")
     (_, y_train), (x_test, _) = input_data.load_keras_mnist()
-    np.testing.assert_array_equal(y_train, raw_idx(FASHION_DIR / TRAIN_LABELS))
-    np.testing.assert_array_equal(x_test, raw_idx(FASHION_DIR / TEST_IMAGES))
+    np.testing.assert_array_equal(y_train, read_idx_gz(FASHION_DIR / TRAIN_LABELS))
+    np.testing.assert_array_equal(x_test, read_idx_gz(FASHION_DIR / TEST_IMAGES))
     assert not (keras_datasets / "fashion-mnist-idx").exists()  # Keras's own verified files used in place
 
 
@@ -641,7 +609,7 @@ def test_keras_mnist_skips_unrecognised_npz(monkeypatch, keras_datasets, capsys)
 
 # --- through the runner, as a user runs an era script ---------------------------------------------------------
 
-ERA_SCRIPTS = REPO / "tests" / "fixtures" / "data_era"
+ERA_SCRIPTS = FIXTURES / "data_era"
 # TensorFlow's C++ logging (start-up banner, device probes): not ours to count.
 _TF_CPP_LOG = re.compile(
     r"^(WARNING: All log messages before absl::InitializeLog\(\)|[IWEF]\d{4} \d\d:\d\d:[\d.]+ +\d+ )")
@@ -690,4 +658,4 @@ def test_era_script_reads_fashion_files_in_its_mnist_folder(compat_run, tmp_path
         "../../MNIST_data holds Fashion-MNIST, not MNIST (the same file names; recognised by checksum): "
         "reading it as TF 1.15 did."], result.stderr
     assert result.stdout.splitlines()[-1].startswith(last_output)
-    assert sorted(os.listdir(tmp_path / "MNIST_data")) == sorted(NAMES)
+    assert sorted(os.listdir(tmp_path / "MNIST_data")) == sorted(IDX_NAMES)

@@ -19,16 +19,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
-IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
-LN2 = math.log(2.0)
+from conftest import FASHION_DIR, IDX_NAMES, REPO, needs_fashion
 
-needs_fashion = pytest.mark.skipif(
-    not all((FASHION_DIR / name).is_file() for name in IDX_FILES),
-    reason=f"Fashion-MNIST is not installed in {FASHION_DIR} (apt-get install dataset-fashion-mnist)",
-)
+LN2 = math.log(2.0)
 
 
 def read_record(path):
@@ -166,7 +159,7 @@ def test_001_article_shapes_grid_and_checkpoint(compat_run, tmp_path):
     assert tf.train.get_checkpoint_state(str(tmp_path / "checkpoints")).model_checkpoint_path.endswith(
         "dcgan_generator_last.ckpt-0")
     # read_data_sets put its files where the script asked: MNIST_data/ in the working directory
-    assert sorted(os.listdir(tmp_path / "MNIST_data")) == sorted(IDX_FILES)
+    assert sorted(os.listdir(tmp_path / "MNIST_data")) == sorted(IDX_NAMES)
 
 
 # --- 004: the vanilla GAN exactly as published, with its marked fixes ------------------------------------------
@@ -204,4 +197,4 @@ def test_004_runs_past_the_second_iteration(compat_run, tmp_path):
     assert sorted(os.listdir(workdir / "out")) == ["000.png"]
     width, height = png_size(workdir / "out" / "000.png")
     assert 200 <= width <= 400 and abs(width - height) <= 4  # a 4x4 in figure at 100 dpi, trimmed to its square grid
-    assert sorted(os.listdir(tmp_path / "MNIST_data")) == sorted(IDX_FILES)
+    assert sorted(os.listdir(tmp_path / "MNIST_data")) == sorted(IDX_NAMES)

@@ -14,21 +14,16 @@ import math
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-REPO = Path(__file__).resolve().parent.parent
+from conftest import REPO, needs_fashion
+
 CGAN = REPO / "legacy" / "002_cgan_maxout" / "cgan.py"
 DCGAN_DIR = REPO / "legacy" / "003_dcgan_keras"
 DCGAN = DCGAN_DIR / "dcgan.py"
-FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
-
-needs_fashion_mnist = pytest.mark.skipif(
-    not (FASHION_DIR / "train-images-idx3-ubyte.gz").is_file(),
-    reason=f"Fashion-MNIST is not at {FASHION_DIR} (Debian package dataset-fashion-mnist): the scripts have no data")
 
 
 def _events(path):
@@ -57,7 +52,7 @@ def _checkpoint_shapes(prefix):
 
 
 @pytest.mark.slow
-@needs_fashion_mnist
+@needs_fashion
 def test_cgan_maxout_trains_and_saves_a_conditional_grid_and_weights(compat_run, tmp_path):
     result = compat_run("run", "--dataset", "fashion-mnist", "--seed", "1", "--max-steps", "6",
                         "--record", "rec.jsonl", "--record-shape", "G=cgan.generator",
@@ -92,7 +87,7 @@ def test_cgan_maxout_trains_and_saves_a_conditional_grid_and_weights(compat_run,
 
 
 @pytest.mark.slow
-@needs_fashion_mnist
+@needs_fashion
 def test_dcgan_trains_with_one_adam_shared_by_both_networks(compat_run, tmp_path):
     result = compat_run("run", "--dataset", "fashion-mnist", "--seed", "1", "--max-steps", "6",
                         "--record", "rec.jsonl", "--record-shape", "G=gan.g", "--record-shape", "D=gan.d", DCGAN)

@@ -4,26 +4,18 @@ evaluation classifier's training, determinism and cache (on a small subset, so i
 The full-accuracy check (>= 91% on Fashion-MNIST's test split) and the upstream-grid scores need the full
 classifiers: they run when those are already cached under out/classifiers/, or with COMPAT_SLOW_TESTS=1.
 """
-import gzip
 import os
 
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+import pytest
+from PIL import Image
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
+from conftest import FASHION_DIR, SHARED_MNIST, TEST_IMAGES, TEST_LABELS, TRAIN_LABELS, needs_fashion
+from idx import read_idx_gz
+from reproductions import classifier as classifiers
+from reproductions import grids, metrics, quality
 
-from reproductions import classifier as classifiers  # noqa: E402
-from reproductions import grids, metrics, quality  # noqa: E402
-
-FASHION_DIR = "/usr/share/datasets/fashion-mnist"
 SLOW = os.environ.get("COMPAT_SLOW_TESTS", "") not in ("", "0")
-
-needs_fashion = pytest.mark.skipif(
-    not os.path.isfile(os.path.join(FASHION_DIR, "t10k-images-idx3-ubyte.gz")),
-    reason=f"Fashion-MNIST not in {FASHION_DIR} (apt-get install dataset-fashion-mnist)",
-)
 
 
 # --- classifier score -------------------------------------------------------------------------------------------
@@ -202,12 +194,6 @@ def test_column_labels_follow_the_style_by_style_layout():
 SMALL = dict(train_size=2000, epochs=2, verbose=False)
 
 
-def _raw_idx(path, offset):
-    """An IDX file's payload read independently of the project's loader: gunzip, skip the header."""
-    with gzip.open(path, "rb") as f:
-        return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
-
-
 @pytest.fixture(scope="module")
 def fashion_splits():
     return classifiers.load_splits("fashion-mnist")
@@ -221,8 +207,8 @@ def small_classifier(tmp_path_factory, fashion_splits):
 
 @needs_fashion
 def test_fashion_splits_are_the_genuine_files(fashion_splits):
-    images = _raw_idx(os.path.join(FASHION_DIR, "t10k-images-idx3-ubyte.gz"), 16).reshape(-1, 28, 28)
-    labels = _raw_idx(os.path.join(FASHION_DIR, "train-labels-idx1-ubyte.gz"), 8)
+    images = read_idx_gz(FASHION_DIR / TEST_IMAGES)
+    labels = read_idx_gz(FASHION_DIR / TRAIN_LABELS)
     np.testing.assert_array_equal(fashion_splits.eval_images, images)
     np.testing.assert_array_equal(fashion_splits.train_labels, labels)
     assert fashion_splits.trained_on == "train split (60000 images)"
@@ -340,7 +326,8 @@ def test_quality_trajectory_scores_conditional_samples_and_skips_bad_files(small
 
 def test_mnist_offline_split_is_announced():
     if classifiers.find_file("mnist", classifiers.TEST_IMAGES) is None:
-        pytest.skip("MNIST test split not found (../shared/data/mnist or COMPAT_DATA_MIRROR)")
+        pytest.skip(f"MNIST test split found neither in {SHARED_MNIST} nor under COMPAT_DATA_MIRROR: it comes from the "
+                    "shared/ folder beside the clone (../shared/data/mnist, see docs/testing.md)")
     splits = classifiers.load_splits("mnist")
     if classifiers.find_file("mnist", classifiers.TRAIN_IMAGES) is None:
         n = classifiers.MNIST_TEST_TRAIN_SIZE
@@ -363,8 +350,8 @@ def _full_available(*datasets):
                     reason="full Fashion-MNIST classifier not cached; COMPAT_SLOW_TESTS=1 trains it (minutes)")
 def test_full_fashion_classifier_reaches_91_percent():
     classifier = classifiers.load_or_train("fashion-mnist", verbose=False)
-    images = _raw_idx(os.path.join(FASHION_DIR, "t10k-images-idx3-ubyte.gz"), 16).reshape(-1, 28, 28)
-    labels = _raw_idx(os.path.join(FASHION_DIR, "t10k-labels-idx1-ubyte.gz"), 8)
+    images = read_idx_gz(FASHION_DIR / TEST_IMAGES)
+    labels = read_idx_gz(FASHION_DIR / TEST_LABELS)
     accuracy = np.mean(classifier.probabilities(images, value_range=(0, 255)).argmax(1) == labels)
     assert accuracy >= 0.91
     assert accuracy == pytest.approx(classifier.info["accuracy"], abs=1e-9)
@@ -372,7 +359,9 @@ def test_full_fashion_classifier_reaches_91_percent():
 
 @pytest.mark.slow
 @needs_fashion
-@pytest.mark.skipif(not grids.REFERENCE_GRIDS.is_dir(), reason=f"{grids.REFERENCE_GRIDS} not present")
+@pytest.mark.skipif(not grids.REFERENCE_GRIDS.is_dir(),
+                    reason=f"upstream sample grids missing from {grids.REFERENCE_GRIDS}: they come from the shared/ "
+                           "folder beside the clone (../shared/reference/upstream-gan-grids, see docs/testing.md)")
 @pytest.mark.skipif(not _full_available("fashion-mnist", "mnist"),
                     reason="full classifiers not cached; COMPAT_SLOW_TESTS=1 trains them (minutes)")
 def test_upstream_grids_score_between_noise_and_real_data():

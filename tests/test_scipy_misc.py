@@ -6,11 +6,7 @@ transform and plain NumPy (np.repeat for nearest-neighbour 2x upsampling).
 """
 
 import io
-import os
 import re
-
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 import pytest
