@@ -418,9 +418,65 @@ def test_inference_helper_hardmax_and_safe_cumprod():
     np.testing.assert_allclose(cumprod, np.cumprod(x, axis=1), rtol=1e-5, atol=1e-36)
 
 
+def test_legacy_attention_decoder_matches_numpy():
+    rng = np.random.RandomState(13)
+    states = rng.randn(2, 3, 4).astype(np.float32)
+    inputs = [rng.randn(2, 2).astype(np.float32) for _ in range(2)]
+    graph = tf.Graph()
+    with graph.as_default():
+        outputs, _ = tf1.contrib.legacy_seq2seq.attention_decoder(
+            [tf.constant(x) for x in inputs], tf.zeros([2, 5]), tf.constant(states),
+            tf1.contrib.rnn.BasicRNNCell(5), output_size=6)
+        variables = v1.global_variables()
+        values = _run(graph, variables + [outputs])
+    w = {v.name[len("attention_decoder/"):-2]: value for v, value in zip(variables, values)}
+    assert sorted(w) == sorted(["AttnW_0", "AttnV_0", "kernel", "bias", "basic_rnn_cell/kernel",
+                                "basic_rnn_cell/bias", "Attention_0/kernel", "Attention_0/bias",
+                                "AttnOutputProjection/kernel", "AttnOutputProjection/bias"])
+    features = states @ w["AttnW_0"][0, 0]
+    h, attn = np.zeros((2, 5), np.float32), np.zeros((2, 4), np.float32)
+    for t, x in enumerate(inputs):
+        cell_in = np.concatenate([x, attn], 1) @ w["kernel"] + w["bias"]
+        h = _np_rnn_step(cell_in, h, w["basic_rnn_cell/kernel"], w["basic_rnn_cell/bias"])
+        query = h @ w["Attention_0/kernel"] + w["Attention_0/bias"]
+        score = (w["AttnV_0"] * np.tanh(features + query[:, None, :])).sum(-1)
+        weights = np.exp(score - score.max(1, keepdims=True))
+        weights /= weights.sum(1, keepdims=True)
+        attn = np.einsum("bt,btd->bd", weights, states)
+        out = np.concatenate([h, attn], 1) @ w["AttnOutputProjection/kernel"] + w["AttnOutputProjection/bias"]
+        np.testing.assert_allclose(values[-1][t], out, rtol=1e-4, atol=1e-5)
+
+
+def test_translate_tutorial_models_share_variables_across_buckets():
+    seq = tf1.contrib.legacy_seq2seq
+    with tf.Graph().as_default() as graph:
+        enc = [v1.placeholder(tf.int32, [None]) for _ in range(4)]
+        dec = [v1.placeholder(tf.int32, [None]) for _ in range(4)]
+        weights = [tf.ones([2]) for _ in range(4)]
+        feed_previous = v1.placeholder_with_default(False, [])
+
+        def model(x, y):
+            return seq.embedding_attention_seq2seq(x, y, tf1.contrib.rnn.GRUCell(6), 7, 9, 5,
+                                                   feed_previous=feed_previous)
+
+        outputs, losses = seq.model_with_buckets(enc, dec, dec[1:] + [dec[0]], weights, [(2, 2), (4, 4)], model)
+        names = [v.name for v in v1.global_variables()]
+        feed = {p: np.array([1, 2]) for p in enc + dec}
+        with v1.Session() as sess:
+            sess.run(v1.global_variables_initializer())
+            teacher, greedy = sess.run(losses[1], feed), sess.run(losses[1], {**feed, feed_previous: True})
+    assert len(outputs) == 2 and [len(o) for o in outputs] == [2, 4] and outputs[1][0].shape[-1] == 9
+    # one set, shared by both buckets and both feed_previous branches: encoder embedding + GRU (5), decoder
+    # embedding (1), AttnW/AttnV (2), input linear (2), wrapped GRU (4), output projection (2), Attention_0 (2),
+    # AttnOutputProjection (2)
+    assert len(names) == len(set(names)) == 20
+    assert "embedding_attention_seq2seq/embedding_attention_decoder/attention_decoder/AttnW_0:0" in names
+    assert np.isfinite(teacher) and np.isfinite(greedy) and teacher != greedy
+
+
 def test_seq2seq_decoder_framework_is_an_honest_dead_end():
     for name in ("tf.contrib.seq2seq.BeamSearchDecoder", "tf.contrib.seq2seq.BahdanauMonotonicAttention",
-                 "tf.contrib.legacy_seq2seq.embedding_attention_seq2seq"):
+                 "tf.contrib.legacy_seq2seq.one2many_rnn_seq2seq"):
         with pytest.raises(UnknownEraName) as caught:
             resolve(name)
         assert "TF 2.0" in str(caught.value) and "Keras" in str(caught.value)

@@ -118,7 +118,9 @@ def _check_stack(cells_fw, cells_bw, initial_states_fw, initial_states_bw):
 
 def _linear(args, output_size, dtype):
     """``args @ kernel + bias`` with ``kernel`` (scope default initializer) and ``bias`` (zeros) in the current
-    variable scope, as TF 1.15's core_rnn_cell ``_Linear`` created them."""
+    variable scope, as TF 1.15's ``_linear``/``_Linear`` created them; a list of ``args`` is concatenated first."""
+    if isinstance(args, (list, tuple)):
+        args = args[0] if len(args) == 1 else _tf.concat(args, 1)
     kernel = _v1.get_variable("kernel", [args.shape[-1], output_size], dtype=dtype)
     bias = _v1.get_variable("bias", [output_size], dtype=dtype, initializer=_v1.constant_initializer(0.0))
     return _tf.nn.bias_add(_tf.matmul(args, kernel), bias)
