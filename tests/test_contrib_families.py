@@ -680,6 +680,23 @@ def test_learn_csv_loaders(tmp_path):
     np.testing.assert_allclose(without.data, [[5.1, 3.5], [4.9, 3.0]], rtol=1e-6)
 
 
+def test_vocabulary_processor_ids_trim_and_round_trip(tmp_path):
+    pre = tf1.contrib.learn.preprocessing
+    assert list(pre.tokenizer(["Hello World, it's e-mail", "CamelCase NASA rocks"])) == [
+        ["Hello", "World", "it's", "e-mail"], ["Camel", "Case", "NASA", "rocks"]]
+    docs = ["a b c", "b c d e f"]
+    processor = pre.VocabularyProcessor(4)
+    np.testing.assert_array_equal(list(processor.fit_transform(docs)), [[1, 2, 3, 0], [2, 3, 4, 5]])
+    assert list(processor.transform(["c zzz a"]))[0].tolist() == [3, 0, 1, 0]  # frozen: unknown -> 0
+    trimmed = pre.VocabularyProcessor(4, min_frequency=1)  # keeps words seen MORE than once: b, c
+    rows = list(trimmed.fit_transform(docs))
+    np.testing.assert_array_equal(rows, [[0, 1, 2, 0], [1, 2, 0, 0]])
+    assert list(trimmed.reverse([rows[1]])) == ["b c <UNK> <UNK>"]
+    trimmed.save(str(tmp_path / "vocab"))
+    restored = pre.VocabularyProcessor.restore(str(tmp_path / "vocab"))
+    assert len(restored.vocabulary_) == 3 and restored.vocabulary_.get("c") == 2
+
+
 def test_estimator_dead_end_names_tf_2_16_and_keras():
     with pytest.raises(UnknownEraName) as caught:
         resolve("tf.estimator")
