@@ -58,7 +58,8 @@ def _module_file(dotted):
 
 
 class _Module:
-    """The names one module file binds at its top level: name -> entry (see ``_entry``)."""
+    """The names one module file binds at its top level: name -> entry, one of ``("module", dotted)``,
+    ``("from", module, name)`` (a module or an object, decided when needed: ``_resolve``) or ``("leaf",)``."""
 
     def __init__(self, names, open_ended, exported):
         self.names = names  # "x" or "a.b" (a name set on a submodule, `_current_module.nn.rnn_cell = ...`)
@@ -182,7 +183,6 @@ def has(name, root="tensorflow"):
         content = _read_module(module, legacy)
         if content is None:
             return None
-        entry = None
         if len(parts) > 1 and f"{parts[0]}.{parts[1]}" in content.names:
             entry, parts = content.names[f"{parts[0]}.{parts[1]}"], parts[2:]
         elif parts[0] in content.names:
