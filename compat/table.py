@@ -531,7 +531,7 @@ TABLE = (
     Era("tf.contrib.learn.LinearClassifier", None, _CONTRIB, "tf.keras.Sequential([Dense(n_classes)]) + fit()"),
     Era("tf.contrib.learn.Estimator", None, _CONTRIB, "a Keras model or a tf.function training loop"),
     Era("tf.contrib.learn.infer_real_valued_columns_from_input", None, _CONTRIB, "tf.feature_column.numeric_column"),
-    Era("tf.estimator", None, "TF 2.16 (tensorflow_estimator no longer installed; deprecated since 2.6)",
+    Era("tf.estimator", None, "TF 2.16 (tf.estimator removed; tensorflow-estimator 2.15 was its last release)",
         "tf.keras Model.fit / a tf.function training loop",
         "not served: tensorflow-estimator 2.15 needs TF internals that TF 2.21 removed"),
     Era("np.reshape", "compat.contrib.numpy_removed:reshape", "NumPy 2.4 (newshape= deprecated in 2.1)",
