@@ -421,7 +421,7 @@ def test_teaching_rows_name_real_tf1_apis():
 
 # --- no TensorFlow import, and the static index agrees with the live module -------------------------------------
 
-def test_explain_does_not_import_tensorflow(compat_run):
+def test_explain_does_not_import_tensorflow():
     code = ("import sys\nfrom compat import explain\n"
             "for s in sys.argv[1:]:\n    explain.explain(s); explain.detect_era(s)\n"
             "print('tensorflow' in sys.modules, 'tf_keras' in sys.modules)")
