@@ -385,6 +385,11 @@ TABLE = (
     Era("tf.tpu.experimental.AdagradParameters", None, "TF 2.x", "tf.tpu.experimental.embedding.Adagrad"),
     Era("tf.tpu.experimental.StochasticGradientDescentParameters", None, "TF 2.x", "tf.tpu.experimental.embedding.SGD"),
     Era("tf.raw_ops.CompareAndBitpack", None, "TF 2.x (op removed)", "tf.cast(x > threshold, tf.uint8) and bit shifts"),
+    *(Era(f"tf.raw_ops.{verb}TPUEmbedding{method}ParametersGradAccumDebug", None,
+          "TF 2.x (the GradAccumDebug variants of the TPU embedding ops were dropped)",
+          f"tf.raw_ops.{verb}TPUEmbedding{method}Parameters / tf.tpu.experimental.embedding.TPUEmbedding")
+      for verb in ("Load", "Retrieve")
+      for method in ("ADAM", "Adadelta", "Adagrad", "FTRL", "Momentum", "ProximalAdagrad", "RMSProp")),
 
     # --- tf.contrib families served (H4b): compat/contrib/ shims, tf_slim, core TF 2 ----------------------------
     Era("tf.contrib.rnn", "compat.contrib.rnn", _CONTRIB, "tf.keras.layers.RNN with LSTMCell / GRUCell",
