@@ -616,8 +616,30 @@ def test_distributions_served_by_compat_v1_and_the_rest_named():
         kl = sess.run(dist.kl_divergence(dist.Bernoulli(probs=0.5), dist.Bernoulli(probs=0.25)))
     assert log_prob == pytest.approx(-0.5 * np.log(2 * np.pi * 4) - 1 / 8, rel=1e-6)
     assert kl == pytest.approx(0.5 * np.log(0.5 / 0.25) + 0.5 * np.log(0.5 / 0.75), rel=1e-5)
-    with pytest.raises(UnknownEraName, match="tfp.distributions.MultivariateNormalDiag"):
-        resolve("tf.contrib.distributions.MultivariateNormalDiag")
+    with pytest.raises(UnknownEraName, match="tfp.distributions.MultivariateNormalTriL"):
+        resolve("tf.contrib.distributions.MultivariateNormalTriL")
+
+
+def test_multivariate_normal_diag_closed_forms_and_samples():
+    dist = tf1.contrib.distributions
+    loc = np.array([[0.0, 1.0, -1.0], [2.0, 0.0, 0.5]], np.float32)
+    scale = np.array([[1.0, 2.0, 0.5], [0.3, 1.0, 1.5]], np.float32)
+    x = np.array([[0.5, 0.0, -1.5], [2.0, 1.0, 0.0]], np.float32)
+    with tf.Graph().as_default(), v1.Session() as sess:
+        p = dist.MultivariateNormalDiag(loc=loc, scale_diag=scale)
+        q = dist.MultivariateNormalDiag(loc=tf.zeros([2, 3]), scale_identity_multiplier=1.0)
+        assert p.batch_shape.as_list() == [2] and p.event_shape.as_list() == [3]
+        log_prob, entropy, kl, samples, kl_alias = sess.run(
+            [p.log_prob(x), p.entropy(), dist.kl_divergence(p, q), p.sample(20000, seed=3), dist.kl(p, q)])
+    expected_log_prob = (-0.5 * ((x - loc) / scale) ** 2 - 0.5 * np.log(2 * np.pi) - np.log(scale)).sum(-1)
+    np.testing.assert_allclose(log_prob, expected_log_prob, rtol=1e-5)
+    np.testing.assert_allclose(entropy, (0.5 * np.log(2 * np.pi * np.e) + np.log(scale)).sum(-1), rtol=1e-5)
+    expected_kl = (0.5 * (scale ** 2 + loc ** 2 - 1 - 2 * np.log(scale))).sum(-1)  # KL(p || N(0, I))
+    np.testing.assert_allclose(kl, expected_kl, rtol=1e-5)
+    np.testing.assert_allclose(kl_alias, kl)
+    assert samples.shape == (20000, 2, 3)
+    np.testing.assert_allclose(samples.mean(0), loc, atol=0.05)
+    np.testing.assert_allclose(samples.std(0), scale, rtol=0.03)
 
 
 def test_contrib_data_dataset_and_contrib_only_transformations():
