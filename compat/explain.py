@@ -276,7 +276,8 @@ class Explanation:
     name: str
     lines: list  # (path, line) of the uses that are explained
     # "era" (table row), "tf1" (served by tf.compat.v1), "unknown", "changed" (meaning changed only),
-    # "input" (still in TF 2, part of the queue-runner input pipeline tf.data replaced)
+    # "input" (still in TF 2, part of the queue-runner input pipeline tf.data replaced),
+    # "order" (still in TF 2, called in its TF 0.x argument order)
     status: str
     row: object = None  # table.Era
     changed: list = field(default_factory=list)  # table.ChangedMeaning rows the uses hit
@@ -307,6 +308,8 @@ def explain(script):
             lines = [(u.path, u.line) for u in uses if uses_old_order(old_order, u.call)]
             if not lines:
                 status = None
+            elif status is None:  # a name TF 2 still has, called in an order it now reads differently
+                status = "order"
         changed, changed_lines = [], []
         for meaning in (m for m in _MEANINGS.get(name, ()) if era in m.scripts):
             hit = [(u.path, u.line) for u in uses if hits_changed_meaning(meaning, u.call)]
@@ -321,7 +324,7 @@ def explain(script):
             lines = sorted(set(lines) | set(changed_lines))
         if status:
             items.append(Explanation(name, lines, status, row, changed, sorted(set(changed_lines)), _QUEUE.get(name),
-                                     old_order if old_order is not None and status != "changed" else None))
+                                     old_order if old_order is not None and status in ("era", "order") else None))
     items.sort(key=lambda e: (e.lines[0], e.name))
     return Report(items, scan.skipped)
 
@@ -372,6 +375,9 @@ def format_report(script, report):
                 out.append(f"    today:    {item.tf_data.tf_data}")
             else:
                 out.append("    today:    no table entry: see the TF 2 migration guide for this name")
+        elif item.status == "order":
+            out.append(f"    order:    written as TF 0.x {item.old_order.old}")
+            out.append(f"    today:    {item.old_order.modern}")
         elif item.status == "input":
             out.append("    kept:     still in TF 2, but the queue-runner input pipeline it served is gone")
             out.append(f"    today:    {item.tf_data.tf_data}")

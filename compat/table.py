@@ -802,13 +802,14 @@ class OldArgumentOrder:
 
     A call is in the old order when its first positional argument is an int literal (``int_first``), when it passes
     any positional argument to a keyword-only function (``any_positional``), or passes a keyword only the old
-    signature had (``keywords``).
+    signature had (``keywords``). ``modern`` is the call to write, for names without an ``Era`` row.
     """
     name: str
     old: str
     int_first: bool = False
     any_positional: bool = False
     keywords: tuple = ()
+    modern: str = ""
 
 
 OLD_ARGUMENT_ORDER = (
@@ -817,4 +818,11 @@ OLD_ARGUMENT_ORDER = (
                      keywords=("split_dim", "num_split")),
     OldArgumentOrder("tf.nn.sigmoid_cross_entropy_with_logits", "sigmoid_cross_entropy_with_logits(logits, targets)",
                      any_positional=True, keywords=("targets",)),
+    OldArgumentOrder("tf.nn.softmax_cross_entropy_with_logits", "softmax_cross_entropy_with_logits(logits, labels)",
+                     any_positional=True, modern="softmax_cross_entropy_with_logits(labels=, logits=): TF 1.x refused "
+                     "positional arguments; TF 2 takes them as (labels, logits), swapped, without an error"),
+    OldArgumentOrder("tf.nn.sparse_softmax_cross_entropy_with_logits",
+                     "sparse_softmax_cross_entropy_with_logits(logits, labels)", any_positional=True,
+                     modern="sparse_softmax_cross_entropy_with_logits(labels=, logits=): TF 1.x refused positional "
+                     "arguments; TF 2 reads them as (labels, logits)"),
 )

@@ -214,8 +214,12 @@ def test_old_argument_order_flagged_only_where_used(tmp_path):
         loss = tf.nn.sigmoid_cross_entropy_with_logits(labels=a, logits=a)
         old_loss = tf.nn.sigmoid_cross_entropy_with_logits(a, a)
         old_kw = tf.nn.sigmoid_cross_entropy_with_logits(logits=a, targets=a)
+        xent = tf.nn.softmax_cross_entropy_with_logits(labels=a, logits=a)
+        old_xent = tf.nn.softmax_cross_entropy_with_logits(a, a)
         """)
     found = names(script)
+    assert lines_of(found["tf.nn.softmax_cross_entropy_with_logits"]) == [13]
+    assert found["tf.nn.softmax_cross_entropy_with_logits"].status == "order"
     assert lines_of(found["tf.concat"]) == [5, 6]
     assert found["tf.concat"].old_order.old == "concat(concat_dim, values)"
     assert lines_of(found["tf.split"]) == [8]
@@ -337,6 +341,7 @@ for fn in (v1.nn.softmax_cross_entropy_with_logits, tf.nn.softmax_cross_entropy_
     grad = tape.gradient(loss, labels)
     grads.append(None if grad is None else grad.numpy().tolist())
 out["tf.nn.softmax_cross_entropy_with_logits"] = grads
+out["positional xent"] = tf.nn.softmax_cross_entropy_with_logits(logits, [[0.2, 0.8]]).numpy().tolist()
 t = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 6.0]], np.float32)
 out["tf.losses.mean_squared_error"] = [v1.losses.mean_squared_error(t, 0 * t).numpy().tolist(),
                                        tf.losses.mean_squared_error(t, 0 * t).numpy().tolist()]
@@ -365,7 +370,7 @@ def test_changed_meanings_are_real_differences_between_tf1_and_tf2():
                             env={**os.environ, "PYTHONPATH": REPO})
     assert result.returncode == 0, result.stderr
     got = json.loads(result.stdout)
-    assert set(got) <= {row.name for row in table.CHANGED_MEANING}
+    assert set(got) - {"positional xent"} <= {row.name for row in table.CHANGED_MEANING}
     tf1, tf2 = got["tf.where"]
     assert tf1 == [[1, 2], [0, 0]] and tf2 == [[1, 0], [3, 0]]  # rank-1 cond: rows in TF 1, last axis in TF 2
     tf1, tf2 = got["tf.image.resize"]
@@ -376,6 +381,11 @@ def test_changed_meanings_are_real_differences_between_tf1_and_tf2():
     logits = np.array([1.0, 3.0])
     assert tf1 is None  # TF 1: no gradient into labels
     assert np.allclose(tf2, [-(logits - np.log(np.exp(logits).sum()))], atol=1e-6)  # d loss / d labels
+    # a TF 0.x call (logits, labels), positional, which TF 1.x refused: TF 2 reads it as (labels, logits)
+    probabilities = np.array([0.2, 0.8])
+    swapped = -(logits * (probabilities - np.log(np.exp(probabilities).sum()))).sum()
+    intended = -(probabilities * (logits - np.log(np.exp(logits).sum()))).sum()
+    assert np.allclose(got["positional xent"], [swapped]) and not np.isclose(swapped, intended)
     tf1, tf2 = got["tf.losses.mean_squared_error"]
     squares = np.array([[1.0, 4.0, 9.0], [0.0, 0.0, 36.0]])
     assert np.isclose(tf1, squares.mean()) and np.allclose(tf2, squares.mean(axis=1))
