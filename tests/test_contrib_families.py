@@ -679,6 +679,21 @@ def test_tfe_names_are_core_eager():
         resolve("tf.contrib.eager.Network")
 
 
+def test_tfe_metrics_accumulate_and_return_their_arguments():
+    metrics = tf1.contrib.eager.metrics
+    mean = metrics.Mean()
+    assert mean([1.0, 2.0]) == [1.0, 2.0]  # returned for chaining
+    mean(tf.constant([6.0]))
+    assert float(mean.result()) == 3.0 and mean.result().dtype == tf.float64
+    accuracy, sparse = metrics.Accuracy(), metrics.SparseAccuracy()
+    accuracy(tf.constant([1, 2, 3]), tf.constant([1, 0, 3]))
+    sparse(tf.constant([0, 1]), tf.constant([[0.9, 0.1], [0.8, 0.2]]))
+    binary = metrics.BinaryAccuracy(threshold=0.3)
+    binary(tf.constant([1, 0]), tf.constant([0.4, 0.4]))
+    assert float(accuracy.result()) == pytest.approx(2 / 3) and float(sparse.result()) == 0.5
+    assert float(binary.result()) == 0.5
+
+
 def test_tfe_saver_round_trip(tmp_path):
     tfe = tf1.contrib.eager
     v = tfe.Variable([1.0, 2.0], name="v")
