@@ -13,8 +13,8 @@ and its tracebacks (cut to start at the script's own frames) are the script's. B
   own output paths are taken relative to the caller's working directory, which is restored afterwards;
 - ``import tf_slim`` is repaired on first import (``slim_repairs.install_import_hook``);
 - TensorFlow's C++ start-up lines (the pre-logging banner each of its libraries prints, the CPU-only
-  ``failed call to cuInit ... (303)``) are held back; ``--verbose`` or the user's own ``TF_CPP_MIN_LOG_LEVEL`` shows
-  TensorFlow's output as it is.
+  ``failed call to cuInit ... (303)``) are held back; the user's own ``TF_CPP_MIN_LOG_LEVEL`` is applied to them
+  instead, and ``--verbose`` shows TensorFlow's output as it is.
 
 Every change to TensorFlow, builtins, ``sys`` and ``os.environ`` is a row of ``compat/patches.py``; at the end of the
 run each reversible one is undone (disabling TF2 behaviour is not reversible: see the registry). The output paths are
@@ -38,11 +38,12 @@ from compat.samples import SampleDumps, load_sampler
 from compat.steps import StepLimitReached, StepMonitor, weights_file_name
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
-# TensorFlow's C++ libraries log before their logging is configured, so TF_CPP_MIN_LOG_LEVEL cannot silence it:
-# absl's "before InitializeLog" notice, INFO/WARNING lines (oneDNN, "Could not find cuda drivers") once per
-# library, and on a machine without a GPU the ERROR "failed call to cuInit ... (303)".
-_START_UP_NOISE = re.compile(r"^(WARNING: All log messages before absl::InitializeLog\(\)|[IW]\d{4} |"
-                             r"E\d{4} .*failed call to cuInit)")
+# TensorFlow's C++ libraries log before their logging is configured, so TF_CPP_MIN_LOG_LEVEL does not reach those
+# lines: absl's "before InitializeLog" notice and INFO lines (oneDNN, "Could not find cuda drivers") once per library
+# that carries its own copy of absl, then on a machine without a GPU the ERROR "failed call to cuInit ... (303)".
+_TF_LOG_LINE = re.compile(r"^([IWEF])\d{4} ")
+_ABSL_NOTICE = "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"
+_NO_GPU = re.compile(r"failed call to cuInit.*\(303\)")
 
 
 @dataclass
@@ -109,10 +110,22 @@ def _enable_xla(era):
     patches.REGISTRY["Session.__init__"].wrap(with_jit)
 
 
+def _is_start_up_noise(line, level, no_gpu_is_noise):
+    """True for a start-up log line that TF_CPP_MIN_LOG_LEVEL ``level`` would have hidden, had it applied."""
+    if line.startswith(_ABSL_NOTICE):
+        return level >= 1
+    severity = _TF_LOG_LINE.match(line)
+    if not severity:
+        return False  # the script's, Python's or a library's own output
+    if no_gpu_is_noise and _NO_GPU.search(line):
+        return True
+    return "IWEF".index(severity.group(1)) < level
+
+
 @contextlib.contextmanager
-def _start_up_noise_held_back():
+def _start_up_noise_held_back(level, no_gpu_is_noise):
     """Capture file descriptor 2 while TensorFlow loads and finds its devices; then write back every line that is
-    not start-up noise (``_START_UP_NOISE``), so a real error or warning printed meanwhile still shows."""
+    not start-up noise, so an error or warning printed meanwhile still shows."""
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as capture:
@@ -124,20 +137,30 @@ def _start_up_noise_held_back():
             os.dup2(saved, 2)
             os.close(saved)
             capture.seek(0)
-            kept = [line for line in capture.read().decode("utf-8", "replace").splitlines(keepends=True)
-                    if not _START_UP_NOISE.match(line)]
-            sys.stderr.write("".join(kept))
+            lines = capture.read().decode("utf-8", "replace").splitlines(keepends=True)
+            sys.stderr.write("".join(line for line in lines if not _is_start_up_noise(line, level, no_gpu_is_noise)))
             sys.stderr.flush()
 
 
 def _import_tensorflow(options):
-    """Import TensorFlow and initialise its devices; quietly unless ``--verbose`` or the user set the log level."""
-    if options.verbose or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+    """Import TensorFlow and initialise its devices without the start-up noise.
+
+    By default TF_CPP_MIN_LOG_LEVEL is 1 (no INFO) and the CPU-only cuInit error is dropped too. A level the user
+    set wins: it is applied to the start-up lines as well, and the cuInit line stays unless it is 3. ``--verbose``
+    shows everything.
+    """
+    user_level = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
+    if options.verbose or user_level in ("0", ""):
         import tensorflow as tf
 
         return tf
-    patches.REGISTRY["TF_CPP_MIN_LOG_LEVEL"].apply("1")  # TF's own INFO logs after start-up
-    with _start_up_noise_held_back():
+    if user_level is None:
+        patches.REGISTRY["TF_CPP_MIN_LOG_LEVEL"].apply("1")
+        level, no_gpu_is_noise = 1, True
+    else:
+        level = int(user_level) if user_level.isdigit() else 0
+        no_gpu_is_noise = level >= 3
+    with _start_up_noise_held_back(level, no_gpu_is_noise):
         import tensorflow as tf
 
         tf.config.list_physical_devices()  # the device scan (cuInit) happens here, not in the script's first op

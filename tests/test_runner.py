@@ -307,5 +307,21 @@ def test_tensorflow_start_up_noise_is_off_unless_asked_for(tmp_path):
     verbose = _bare_run(tmp_path, "--verbose", script)
     assert verbose.returncode == 0 and verbose.stdout == quiet.stdout
     assert re.search(r"^[IWE]\d{4} ", verbose.stderr, re.MULTILINE), verbose.stderr  # TensorFlow's own log lines
-    user_level = _bare_run(tmp_path, script, TF_CPP_MIN_LOG_LEVEL="0")
-    assert re.search(r"^[IWE]\d{4} ", user_level.stderr, re.MULTILINE), user_level.stderr
+    shown = _bare_run(tmp_path, script, TF_CPP_MIN_LOG_LEVEL="0")  # the user's level wins: everything
+    assert re.search(r"^I\d{4} ", shown.stderr, re.MULTILINE), shown.stderr
+    errors_only = _bare_run(tmp_path, script, TF_CPP_MIN_LOG_LEVEL="2")  # ... applied to the start-up lines too
+    assert errors_only.returncode == 0 and not re.search(r"^[IW]\d{4} ", errors_only.stderr, re.MULTILINE)
+
+
+def test_start_up_filter_keeps_what_is_not_noise():
+    from compat.runner import _is_start_up_noise
+
+    banner = "I0000 00:00:1796404936.223813    8321 port.cc:153] oneDNN custom operations are on."
+    warning = "W0000 00:00:1796404936.2 8321 cpu_allocator_impl.cc:83] Allocation of 40 exceeds 10% of free memory."
+    no_gpu = ("E0000 00:00:1796404938.487288    8321 cuda_platform.cc:52] failed call to cuInit: INTERNAL: CUDA "
+              "error: Failed call to cuInit: UNKNOWN ERROR (303)")
+    other_error = "E0000 00:00:1796404938.4 8321 some_kernel.cc:1] Invalid argument: something real"
+    assert _is_start_up_noise(banner, 1, True) and _is_start_up_noise(no_gpu, 1, True)
+    assert not _is_start_up_noise(warning, 1, True) and not _is_start_up_noise(other_error, 2, True)
+    assert not _is_start_up_noise(no_gpu, 2, False)  # a user's level 2 keeps errors
+    assert not _is_start_up_noise("DeprecationWarning: np.bool is deprecated", 3, True)  # not TensorFlow's log
