@@ -242,6 +242,12 @@ TABLE = (
     # --- tf.contrib submodules that are not served: each names where its names went ----------------------------
     Era("tf.contrib.autograph", f"{_V1}:autograph", "TF 2.0 (tf.contrib deleted)", "tf.autograph",
         "contrib.autograph re-exported the core tf.autograph module"),
+    Era("tf.contrib.autograph.do_not_convert", f"{_V1}:autograph.experimental.do_not_convert",
+        "TF 2.0 (tf.contrib deleted)", "tf.autograph.experimental.do_not_convert"),
+    Era("tf.contrib.autograph.set_loop_options", f"{_V1}:autograph.experimental.set_loop_options",
+        "TF 2.0 (tf.contrib deleted)", "tf.autograph.experimental.set_loop_options"),
+    Era("tf.contrib.autograph.Feature", f"{_V1}:autograph.experimental.Feature", "TF 2.0 (tf.contrib deleted)",
+        "tf.autograph.experimental.Feature"),
     Era("tf.contrib.signal", f"{_V1}:signal", "TF 2.0 (tf.contrib deleted)", "tf.signal",
         "contrib.signal re-exported the core tf.signal functions (stft, frame, hann_window ...)"),
     Era("tf.contrib.cluster_resolver", f"{_V1}:distribute.cluster_resolver", "TF 2.0 (tf.contrib deleted)",

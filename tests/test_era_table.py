@@ -107,6 +107,9 @@ EXPECTED_TARGET = {
         "batch_norm xavier_initializer xavier_initializer_conv2d variance_scaling_initializer fully_connected "
         "conv2d conv2d_transpose flatten layer_norm l1_regularizer l2_regularizer").split()},
     "tf.contrib.autograph": lambda: V1.autograph, "tf.contrib.signal": lambda: V1.signal,
+    "tf.contrib.autograph.do_not_convert": lambda: V1.autograph.experimental.do_not_convert,
+    "tf.contrib.autograph.set_loop_options": lambda: V1.autograph.experimental.set_loop_options,
+    "tf.contrib.autograph.Feature": lambda: V1.autograph.experimental.Feature,
     "tf.contrib.cluster_resolver": lambda: V1.distribute.cluster_resolver,
     # Keras 2
     "keras": lambda: __import__("tf_keras"),
