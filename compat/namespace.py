@@ -2,12 +2,16 @@
 
 ``tf`` in a TF1 script is an ``EraNamespace("tf")`` backed by ``tensorflow.compat.v1``. Looking up ``tf.X``:
 
-1. a table row named ``tf.X`` wins: its ``serves`` target is loaded (a module is wrapped again when rows live
-   below it, so ``tf.contrib.layers.batch_norm`` can be routed through ``tf.contrib.layers``);
+1. a table row named ``tf.X`` wins: its ``serves`` target is loaded;
 2. otherwise the backing module's own attribute ``X`` (``tf.placeholder`` is simply ``tf.compat.v1.placeholder``);
 3. otherwise a real submodule ``tensorflow.X`` (``import tensorflow.python.ops.array_ops``);
 4. otherwise ``UnknownEraName``: an AttributeError whose message quotes the nearest table row above the name —
-   what removed it and what to use today.
+   what removed it and what to use today. The import hook turns it into an ImportError for import statements.
+
+A module found by any of these steps is handed out wrapped in its own namespace (``tf.contrib.layers`` is a
+namespace backed by tf_slim), so the same four steps apply one level down: rows below it are routed
+(``tf.contrib.layers.batch_norm``) and a name missing from the library is an ``UnknownEraName``, never the library's
+own AttributeError. Module dunders (``tf.__version__``, ``__file__``) are the backing module's.
 
 Every answer is cached on the namespace, so a hot loop's ``np.float32`` costs one dict lookup, as on a module.
 """
