@@ -1,6 +1,11 @@
 """The TF 1.15 public surface under the runtime: the name list, the coverage sweep, and how a name that is not served
-fails inside a script run by the runner (the runtime's own AttributeError, an ImportError in an import statement)."""
+fails inside a script run by the runner (the runtime's own AttributeError, an ImportError in an import statement),
+and an era-style script whose served names must compute what TF 1 computed."""
+import json
 import re
+
+import numpy as np
+import pytest
 
 from compat import coverage, namespace
 
@@ -106,3 +111,58 @@ def test_uncaught_miss_stops_the_script_with_the_runtimes_message(compat_run, tm
     assert result.returncode == 1
     assert "tf.contrib.bayesflow is not served" in result.stderr and "tensorflow_probability" in result.stderr
     assert "AttributeError: module" not in result.stderr  # never the library's own error
+
+
+# --- a 2016-style script through the runner: the served names compute what they computed then ---------------------
+ERA_SCRIPT = '''\
+from __future__ import print_function
+import json
+
+import numpy as np
+import scipy.misc
+import tensorflow as tf
+from six.moves import xrange
+
+x = tf.placeholder(tf.float32, [2, 3])
+cond = tf.placeholder(tf.bool, [2])
+picked = tf.select(cond, x, tf.neg(x))
+both = tf.concat(1, [x, tf.mul(x, 2.0)])
+halves = tf.split(1, 3, x)
+packed = tf.pack([x, x])
+prod = tf.batch_matmul(packed, tf.transpose(packed, [0, 2, 1]))
+ce = tf.nn.sigmoid_cross_entropy_with_logits(x, tf.ones_like(x))
+fc = tf.contrib.layers.fully_connected(x, 4, weights_initializer=tf.constant_initializer(0.5))
+dense = tf.layers.dense(x, 2, kernel_initializer=tf.ones_initializer())
+w = tf.Variable(1.0)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.square(w))
+
+sess = tf.Session()
+sess.run(tf.initialize_all_variables())
+feed = {x: np.arange(6, dtype=np.float).reshape(2, 3) - 2.5, cond: [True, False]}
+for _ in xrange(3):
+    sess.run(train)
+out = sess.run({"picked": picked, "both": both, "half": halves[1], "prod": prod, "ce": ce, "fc": fc,
+                "dense": dense}, feed)
+out["w"] = sess.run(w)
+scipy.misc.imsave("grid.png", np.arange(16, dtype=np.float).reshape(4, 4))
+out["png"] = scipy.misc.imread("grid.png")
+print(json.dumps({k: np.asarray(v).tolist() for k, v in out.items()}))
+'''
+
+
+def test_2016_style_script_computes_what_tf1_computed(compat_run, tmp_path):
+    script = tmp_path / "era_2016.py"
+    script.write_text(ERA_SCRIPT)
+    result = compat_run("run", script)
+    assert result.returncode == 0, result.stderr[-3000:]
+    got = {k: np.array(v) for k, v in json.loads(result.stdout.strip().splitlines()[-1]).items()}
+    x = np.arange(6.0).reshape(2, 3) - 2.5
+    np.testing.assert_allclose(got["picked"], np.stack([x[0], -x[1]]))  # a rank-1 condition picks rows
+    np.testing.assert_allclose(got["both"], np.concatenate([x, 2 * x], 1))
+    np.testing.assert_allclose(got["half"], x[:, 1:2])
+    np.testing.assert_allclose(got["prod"], np.stack([x @ x.T] * 2), rtol=1e-6)
+    np.testing.assert_allclose(got["ce"], np.maximum(x, 0) - x + np.log1p(np.exp(-np.abs(x))), rtol=1e-6)
+    np.testing.assert_allclose(got["fc"], np.maximum(x @ np.full((3, 4), 0.5), 0), rtol=1e-6)  # relu default
+    np.testing.assert_allclose(got["dense"], x @ np.ones((3, 2)), rtol=1e-6)
+    assert got["w"] == pytest.approx(0.8 ** 3, rel=1e-6)  # w <- w - 0.1 * 2w, three times
+    np.testing.assert_array_equal(got["png"], np.arange(16).reshape(4, 4) * 17)  # bytescaled by min and max
