@@ -474,8 +474,64 @@ def test_translate_tutorial_models_share_variables_across_buckets():
     assert np.isfinite(teacher) and np.isfinite(greedy) and teacher != greedy
 
 
+def test_gather_tree_backtracks_parents():
+    step_ids = [[[2, 5, 3]], [[6, 1, 4]], [[0, 8, 9]], [[7, 7, 7]]]  # [time, batch, beam]
+    parent_ids = [[[0, 0, 0]], [[0, 1, 1]], [[2, 1, 2]], [[0, 0, 0]]]
+    with tf.Graph().as_default() as graph:
+        beams = _run(graph, tf1.contrib.seq2seq.gather_tree(tf.constant(step_ids), tf.constant(parent_ids), [3], 8))
+    # beam 0 ends on 0 whose parent is beam 2, which came from beam 1; beam 1 emits the end token 8 at t=2;
+    # t=3 lies past the length: end tokens
+    np.testing.assert_array_equal(beams[:, 0].T, [[5, 4, 0, 8], [5, 1, 8, 8], [5, 4, 9, 8]])
+
+
+@pytest.mark.parametrize("length_penalty", [0.0, 0.8])
+def test_beam_search_decoder_matches_numpy_beam_search(length_penalty):
+    rng = np.random.RandomState(14)
+    vocab, units, beam, end, steps = 5, 3, 3, 4, 5
+    embedding = rng.randn(vocab, 2).astype(np.float32)
+    s2s = tf1.contrib.seq2seq
+    graph = tf.Graph()
+    with graph.as_default():
+        cell = tf1.contrib.rnn.BasicRNNCell(units)
+        decoder = s2s.BeamSearchDecoder(cell, tf.constant(embedding), [0, 1], end, cell.zero_state(2 * beam, tf.float32),
+                                        beam, output_layer=tf1.layers.Dense(vocab),
+                                        length_penalty_weight=length_penalty)
+        outputs, _, _ = s2s.dynamic_decode(decoder, maximum_iterations=steps)
+        variables = v1.global_variables()
+        kernel, bias, dense_w, dense_b, out = _run(graph, variables + [outputs])
+    raw = out.beam_search_decoder_output
+    for b, start in enumerate([0, 1]):
+        h = np.zeros((beam, units), np.float32)
+        log_probs = np.array([0.0] + [-np.inf] * (beam - 1))
+        finished = np.array([False] + [True] * (beam - 1))
+        lengths = np.zeros(beam, np.int64)
+        x = np.repeat(embedding[[start]], beam, 0)
+        for t in range(raw.predicted_ids.shape[1]):
+            h = _np_rnn_step(x, h, kernel, bias)
+            logits = h @ dense_w + dense_b
+            step = logits - logits.max(1, keepdims=True)
+            step = step - np.log(np.exp(step).sum(1, keepdims=True))
+            step[finished] = np.finfo(np.float32).min
+            step[finished, end] = 0.0
+            total = log_probs[:, None] + step
+            grown = lengths[:, None] + np.where(finished[:, None], 0, (np.arange(vocab) != end)[None, :])
+            scores = total / (((5.0 + grown) / 6.0) ** length_penalty)
+            best = np.argsort(-scores.ravel(), kind="stable")[:beam]
+            parents, words = best // vocab, best % vocab
+            np.testing.assert_array_equal(raw.parent_ids[b, t], parents)
+            np.testing.assert_array_equal(raw.predicted_ids[b, t], words)
+            np.testing.assert_allclose(raw.scores[b, t], scores.ravel()[best], rtol=1e-4)
+            log_probs = total.ravel()[best]
+            lengths = lengths[parents] + ~finished[parents]
+            finished = finished[parents] | (words == end)
+            h, x = h[parents], embedding[words]
+            if finished.all():
+                break
+        assert t + 1 == raw.predicted_ids.shape[1] or finished.all()
+
+
 def test_seq2seq_decoder_framework_is_an_honest_dead_end():
-    for name in ("tf.contrib.seq2seq.BeamSearchDecoder", "tf.contrib.seq2seq.BahdanauMonotonicAttention",
+    for name in ("tf.contrib.seq2seq.ScheduledOutputTrainingHelper", "tf.contrib.seq2seq.BahdanauMonotonicAttention",
                  "tf.contrib.legacy_seq2seq.one2many_rnn_seq2seq"):
         with pytest.raises(UnknownEraName) as caught:
             resolve(name)
