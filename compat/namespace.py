@@ -38,6 +38,10 @@ class UnknownEraName(AttributeError):
             message = f"{name} is not served by the compat runtime: removed in {row.removed}; use {row.modern} instead"
             if row.note:
                 message += f" ({row.note})"
+        elif row is not None and row.serves is not None:  # a miss inside a served library: say the library lacks it
+            message = (f"{name} has no mapping in the compat runtime: {row.name} is served by "
+                       f"{row.serves.replace(':', '.')}, which has no {name[len(row.name) + 1:]}; "
+                       f"{row.name} was removed in {row.removed}: use {row.modern} instead")
         elif row is not None:
             message = (f"{name} has no mapping in the compat runtime: {row.name} was removed in {row.removed}; "
                        f"use {row.modern} instead")
