@@ -227,6 +227,8 @@ def test_miss_inside_a_served_library_is_the_runtimes_error():
         with pytest.raises(UnknownEraName) as caught:
             resolve(name)
         assert name in str(caught.value) and (row is None or row in str(caught.value))
+    with pytest.raises(UnknownEraName, match="tf.contrib.layers is served by tf_slim, which has no no_such_layer"):
+        resolve("tf.contrib.layers.no_such_layer")
 
 
 def test_table_has_no_duplicates_and_roots_are_known():
