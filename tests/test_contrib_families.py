@@ -588,6 +588,22 @@ def test_hparams_set_json_and_reserved_names():
     assert "extra" not in hp and str(hp) == "[('lr', 0.5), ('steps', 20), ('tag', 'a')]"
 
 
+def test_training_create_train_op_and_gradient_multipliers():
+    training = tf1.contrib.training
+    with tf.Graph().as_default():
+        w = v1.get_variable("w", initializer=1.0)
+        step = v1.train.get_or_create_global_step()
+        train_op = training.create_train_op(tf.square(w), v1.train.GradientDescentOptimizer(0.1), global_step=step)
+        scaled = training.multiply_gradients([(tf.constant(2.0), w)], {w: 0.5})
+        with v1.Session() as sess:
+            sess.run(v1.global_variables_initializer())
+            loss = sess.run(train_op)  # the loss before the update
+            assert loss == pytest.approx(1.0) and sess.run(w) == pytest.approx(0.8) and sess.run(step) == 1
+            assert sess.run(scaled[0][0]) == pytest.approx(1.0)
+    with pytest.raises(UnknownEraName, match="rejection_resample"):
+        resolve("tf.contrib.training.stratified_sample")
+
+
 # --- tf.contrib.framework, slim.nets, losses, metrics --------------------------------------------------------
 def test_framework_arg_scope_variables_and_checkpoints(tmp_path):
     fw = tf1.contrib.framework
