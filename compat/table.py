@@ -403,8 +403,6 @@ TABLE = (
     Era("tf.contrib.rnn.GRUBlockCell", None, _CONTRIB, "tf.compat.v1.nn.rnn_cell.GRUCell",
         "not served: its variables (w_ru, w_c) are laid out unlike GRUCell's; GRUBlockCellV2 is served"),
     Era("tf.contrib.rnn.LSTMBlockFusedCell", None, _CONTRIB, "tf.keras.layers.LSTM", "not served: fused kernel API"),
-    Era("tf.contrib.rnn.ConvLSTMCell", None, _CONTRIB, "tf.keras.layers.ConvLSTM2D"),
-    Era("tf.contrib.rnn.Conv2DLSTMCell", None, _CONTRIB, "tf.keras.layers.ConvLSTM2D"),
     Era("tf.contrib.rnn.AttentionCellWrapper", None, _CONTRIB, "tf.keras.layers.Attention over the RNN outputs"),
     Era("tf.contrib.rnn.NASCell", None, _CONTRIB, "a custom tf.keras.layers.Layer cell (tensorflow_addons, which had it, "
         "does not support TF 2.21)"),

@@ -117,6 +117,31 @@ def test_layer_norm_basic_lstm_cell_matches_numpy():
         np.testing.assert_allclose(outs[t], h, rtol=1e-4, atol=1e-5)
 
 
+def test_conv2d_lstm_cell_matches_numpy_convolution():
+    rng = np.random.RandomState(15)
+    x = rng.randn(1, 4, 4, 2).astype(np.float32)
+    graph = tf.Graph()
+    with graph.as_default():
+        cell = tf1.contrib.rnn.Conv2DLSTMCell(input_shape=[4, 4, 2], output_channels=3, kernel_shape=[3, 3],
+                                              skip_connection=True)
+        state = cell.zero_state(1, tf.float32)
+        output, (c, h) = cell(tf.constant(x), state)
+        names = [v.name for v in v1.global_variables()]
+        kernel, bias, out, got_c = _run(graph, v1.global_variables() + [output, c])
+    assert names == ["conv_lstm_cell/kernel:0", "conv_lstm_cell/biases:0"]  # TF 1.15 dropped the subclass name
+    assert kernel.shape == (3, 3, 2 + 3, 12) and out.shape == (1, 4, 4, 3 + 2)
+    padded = np.pad(np.concatenate([x, np.zeros((1, 4, 4, 3), np.float32)], -1), ((0, 0), (1, 1), (1, 1), (0, 0)))
+    gates = np.zeros((1, 4, 4, 12), np.float32)
+    for i in range(4):
+        for j in range(4):
+            gates[0, i, j] = np.einsum("hwc,hwco->o", padded[0, i:i + 3, j:j + 3], kernel)
+    i_gate, j_gate, f_gate, o_gate = np.split(gates + bias, 4, axis=-1)
+    expected_c = _sigmoid(i_gate) * np.tanh(j_gate)  # the previous cell state is zero
+    np.testing.assert_allclose(got_c, expected_c, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(out, np.concatenate([np.tanh(expected_c) * _sigmoid(o_gate), x], -1), rtol=1e-4,
+                               atol=1e-5)
+
+
 def test_static_bidirectional_rnn_reverses_the_backward_pass():
     rng = np.random.RandomState(2)
     xs = [rng.randn(2, 3).astype(np.float32) for _ in range(3)]
@@ -190,8 +215,8 @@ def test_output_projection_wrapper_projects_in_its_own_scope():
 
 def test_contrib_rnn_miss_names_the_replacement():
     with pytest.raises(UnknownEraName) as caught:
-        resolve("tf.contrib.rnn.ConvLSTMCell")
-    assert "tf.keras.layers.ConvLSTM2D" in str(caught.value)
+        resolve("tf.contrib.rnn.GridLSTMCell")
+    assert "tf.keras.layers.Layer" in str(caught.value)
     with pytest.raises(AttributeError) as caught:
         resolve("tf.contrib.rnn.NoSuchCell")
     assert "tf.contrib.rnn" in str(caught.value)

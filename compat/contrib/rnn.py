@@ -7,6 +7,7 @@ TF 2.21: same classes, same variable names such as ``rnn/basic_lstm_cell/kernel`
 - ``stack_bidirectional_dynamic_rnn`` / ``stack_bidirectional_rnn``;
 - ``InputProjectionWrapper`` / ``OutputProjectionWrapper`` / ``EmbeddingWrapper``;
 - ``LayerNormBasicLSTMCell`` (layer-normalised gates and state, recurrent dropout);
+- ``ConvLSTMCell`` and ``Conv1D/2D/3DLSTMCell``;
 - ``LSTMBlockCell`` and ``GRUBlockCellV2``: the fused-kernel cells compute what ``LSTMCell`` / ``GRUCell`` compute
   with the same weight layout and variable names, so they are served by those cells under their default names.
 """
@@ -293,3 +294,89 @@ class LayerNormBasicLSTMCell(RNNCell):
             new_c = self._norm(new_c, "state", dtype)
         new_h = self._activation(new_c) * _tf.sigmoid(o)
         return new_h, LSTMStateTuple(new_c, new_h)
+
+
+class ConvLSTMCell(RNNCell):
+    """TF 1.15's convolutional LSTM (Shi et al. 2015): the LSTM's matrix products become ``SAME`` convolutions.
+
+    ``conv([x, h], kernel)`` (+ ``biases``) gives 4 * ``output_channels`` channels split into gates i, j, f, o;
+    ``c' = sigmoid(f + forget_bias) * c + sigmoid(i) * tanh(j)``, ``h' = tanh(c') * sigmoid(o)``; with
+    ``skip_connection`` the output (and the state's h) is ``[h', x]`` along channels.
+
+    Args:
+      conv_ndims: 1, 2 or 3; input_shape: one input's shape without the batch, channels last;
+      output_channels: channels of h and c; kernel_shape: the convolution's spatial size (a list);
+      use_bias, skip_connection, forget_bias: as above; initializers: accepted, unused (as in TF 1.15);
+      name: ``conv_lstm_cell`` by default.
+
+    Raises:
+      ValueError: when ``input_shape`` does not have ``conv_ndims + 1`` dimensions.
+    """
+
+    def __init__(self, conv_ndims, input_shape, output_channels, kernel_shape, use_bias=True, skip_connection=False,
+                 forget_bias=1.0, initializers=None, name="conv_lstm_cell"):
+        super().__init__(name=name)
+        if conv_ndims != len(input_shape) - 1:
+            raise ValueError(f"Invalid input_shape {input_shape} for conv_ndims={conv_ndims}.")
+        self._conv_ndims = conv_ndims
+        self._input_shape = list(input_shape)
+        self._output_channels = output_channels
+        self._kernel_shape = list(kernel_shape)
+        self._use_bias = use_bias
+        self._forget_bias = forget_bias
+        self._skip_connection = skip_connection
+        total_channels = output_channels + (self._input_shape[-1] if skip_connection else 0)
+        state_size = _tf.TensorShape(self._input_shape[:-1] + [output_channels])
+        self._state_size = LSTMStateTuple(state_size, state_size)
+        self._output_size = _tf.TensorShape(self._input_shape[:-1] + [total_channels])
+
+    @property
+    def output_size(self):
+        return self._output_size
+
+    @property
+    def state_size(self):
+        return self._state_size
+
+    def call(self, inputs, state, scope=None):
+        cell, hidden = state
+        args = _tf.concat([inputs, hidden], axis=-1)
+        kernel = _v1.get_variable("kernel", self._kernel_shape + [args.shape[-1], 4 * self._output_channels],
+                                  dtype=args.dtype)
+        conv = {1: _tf.nn.conv1d, 2: _tf.nn.conv2d, 3: _tf.nn.conv3d}[self._conv_ndims]
+        strides = 1 if self._conv_ndims == 1 else [1] * (self._conv_ndims + 2)
+        gates = conv(args, kernel, strides, padding="SAME")
+        if self._use_bias:
+            gates += _v1.get_variable("biases", [4 * self._output_channels], dtype=args.dtype,
+                                      initializer=_v1.constant_initializer(0.0))
+        input_gate, new_input, forget_gate, output_gate = _tf.split(gates, 4, axis=self._conv_ndims + 1)
+        new_cell = (_tf.sigmoid(forget_gate + self._forget_bias) * cell
+                    + _tf.sigmoid(input_gate) * _tf.tanh(new_input))
+        output = _tf.tanh(new_cell) * _tf.sigmoid(output_gate)
+        if self._skip_connection:
+            output = _tf.concat([output, inputs], axis=-1)
+        return output, LSTMStateTuple(new_cell, output)
+
+
+class Conv1DLSTMCell(ConvLSTMCell):
+    """``ConvLSTMCell`` with ``conv_ndims=1``. TF 1.15 never passed ``name`` on, so the scope is always
+    ``conv_lstm_cell``; the same here."""
+
+    def __init__(self, name="conv_1d_lstm_cell", **kwargs):
+        super().__init__(conv_ndims=1, **kwargs)
+
+
+class Conv2DLSTMCell(ConvLSTMCell):
+    """``ConvLSTMCell`` with ``conv_ndims=2``. TF 1.15 never passed ``name`` on, so the scope is always
+    ``conv_lstm_cell``; the same here."""
+
+    def __init__(self, name="conv_2d_lstm_cell", **kwargs):
+        super().__init__(conv_ndims=2, **kwargs)
+
+
+class Conv3DLSTMCell(ConvLSTMCell):
+    """``ConvLSTMCell`` with ``conv_ndims=3``. TF 1.15 never passed ``name`` on, so the scope is always
+    ``conv_lstm_cell``; the same here."""
+
+    def __init__(self, name="conv_3d_lstm_cell", **kwargs):
+        super().__init__(conv_ndims=3, **kwargs)
