@@ -404,11 +404,8 @@ TABLE = (
         "not served: its variables (w_ru, w_c) are laid out unlike GRUCell's; GRUBlockCellV2 is served"),
     Era("tf.contrib.rnn.LSTMBlockFusedCell", None, _CONTRIB, "tf.keras.layers.LSTM", "not served: fused kernel API"),
     Era("tf.contrib.rnn.AttentionCellWrapper", None, _CONTRIB, "tf.keras.layers.Attention over the RNN outputs"),
-    Era("tf.contrib.rnn.NASCell", None, _CONTRIB, "a custom tf.keras.layers.Layer cell (tensorflow_addons, which had it, "
-        "does not support TF 2.21)"),
     Era("tf.contrib.rnn.GridLSTMCell", None, _CONTRIB, "a custom tf.keras.layers.Layer cell"),
     Era("tf.contrib.rnn.CoupledInputForgetGateLSTMCell", None, _CONTRIB, "a custom tf.keras.layers.Layer cell"),
-    Era("tf.contrib.rnn.HighwayWrapper", None, _CONTRIB, "a custom tf.keras.layers.Layer cell"),
     Era("tf.contrib.rnn.PhasedLSTMCell", None, _CONTRIB, "a custom tf.keras.layers.Layer cell"),
     Era("tf.contrib.rnn.IndRNNCell", None, _CONTRIB, "a custom tf.keras.layers.Layer cell"),
     Era("tf.contrib.framework", "compat.contrib.framework", _CONTRIB, "tf_slim (arg_scope, get_variables ...), tf.train, tf.nest",

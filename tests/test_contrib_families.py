@@ -142,6 +142,41 @@ def test_conv2d_lstm_cell_matches_numpy_convolution():
                                atol=1e-5)
 
 
+def test_ugrnn_nas_and_highway_cells_match_numpy():
+    rng = np.random.RandomState(16)
+    x = rng.randn(2, 3).astype(np.float32)
+    h0 = rng.randn(2, 3).astype(np.float32)
+    c0 = rng.randn(2, 3).astype(np.float32)
+    rnn = tf1.contrib.rnn
+    graph = tf.Graph()
+    with graph.as_default():
+        ugrnn_out, _ = rnn.UGRNNCell(3)(tf.constant(x), tf.constant(h0))
+        nas_out, (nas_c, _) = rnn.NASCell(3, use_bias=True)(tf.constant(x), (tf.constant(c0), tf.constant(h0)))
+        with v1.variable_scope("hw"):
+            highway_out, _ = rnn.HighwayWrapper(rnn.BasicRNNCell(3))(tf.constant(x), tf.constant(h0))
+        by_name = {v.name[:-2]: v for v in v1.global_variables()}
+        values = _run(graph, [by_name, ugrnn_out, nas_out, nas_c, highway_out])
+    w, ugrnn, nas, got_nas_c, highway = values
+    assert {"ugrnn_cell/kernel", "nas_cell/recurrent_kernel", "nas_cell/kernel", "nas_cell/bias", "hw/carry_w",
+            "hw/carry_b", "hw/basic_rnn_cell/kernel"} <= set(w)
+    g, c = np.split(np.concatenate([x, h0], 1) @ w["ugrnn_cell/kernel"] + w["ugrnn_cell/bias"], 2, axis=1)
+    g = _sigmoid(g + 1.0)
+    np.testing.assert_allclose(ugrnn, g * h0 + (1 - g) * np.tanh(c), rtol=1e-5, atol=1e-6)
+    m = np.split(h0 @ w["nas_cell/recurrent_kernel"] + w["nas_cell/bias"], 8, axis=1)
+    i = np.split(x @ w["nas_cell/kernel"], 8, axis=1)
+    relu = lambda v: np.maximum(v, 0)  # noqa: E731
+    l1 = [_sigmoid(i[0] + m[0]), relu(i[1] + m[1]), _sigmoid(i[2] + m[2]), relu(i[3] * m[3]), np.tanh(i[4] + m[4]),
+          _sigmoid(i[5] + m[5]), np.tanh(i[6] + m[6]), _sigmoid(i[7] + m[7])]
+    new_c = np.tanh(np.tanh(l1[0] * l1[1]) + c0) * np.tanh(l1[2] + l1[3])
+    np.testing.assert_allclose(got_nas_c, new_c, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(nas, np.tanh(new_c * np.tanh(np.tanh(l1[4] * l1[5]) + _sigmoid(l1[6] + l1[7]))),
+                               rtol=1e-5, atol=1e-6)
+    inner = _np_rnn_step(x, h0, w["hw/basic_rnn_cell/kernel"], w["hw/basic_rnn_cell/bias"])
+    carry = _sigmoid(x @ w["hw/carry_w"] + w["hw/carry_b"])
+    assert np.allclose(w["hw/carry_b"], 1.0)  # carry_bias_init
+    np.testing.assert_allclose(highway, x * carry + inner * (1 - carry), rtol=1e-5, atol=1e-6)
+
+
 def test_static_bidirectional_rnn_reverses_the_backward_pass():
     rng = np.random.RandomState(2)
     xs = [rng.randn(2, 3).astype(np.float32) for _ in range(3)]

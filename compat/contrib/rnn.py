@@ -7,7 +7,7 @@ TF 2.21: same classes, same variable names such as ``rnn/basic_lstm_cell/kernel`
 - ``stack_bidirectional_dynamic_rnn`` / ``stack_bidirectional_rnn``;
 - ``InputProjectionWrapper`` / ``OutputProjectionWrapper`` / ``EmbeddingWrapper``;
 - ``LayerNormBasicLSTMCell`` (layer-normalised gates and state, recurrent dropout);
-- ``ConvLSTMCell`` and ``Conv1D/2D/3DLSTMCell``;
+- ``ConvLSTMCell`` and ``Conv1D/2D/3DLSTMCell``, ``UGRNNCell``, ``NASCell``, ``HighwayWrapper``;
 - ``LSTMBlockCell`` and ``GRUBlockCellV2``: the fused-kernel cells compute what ``LSTMCell`` / ``GRUCell`` compute
   with the same weight layout and variable names, so they are served by those cells under their default names.
 """
@@ -380,3 +380,139 @@ class Conv3DLSTMCell(ConvLSTMCell):
 
     def __init__(self, name="conv_3d_lstm_cell", **kwargs):
         super().__init__(conv_ndims=3, **kwargs)
+
+
+class HighwayWrapper(RNNCell):
+    """Adds a highway connection around ``cell``: ``out = x * T + cell(x) * C`` with carry gate
+    ``T = sigmoid(x @ carry_w + carry_b)`` (``carry_b`` starts at ``carry_bias_init``) and ``C = 1 - T``, or, when
+    not coupled, its own ``sigmoid(x @ transform_w + transform_b)`` (bias ``-carry_bias_init``). As in TF 1.15 the
+    gate variables live in the caller's variable scope, not a wrapper scope; inputs and outputs must match in shape.
+    """
+
+    def __init__(self, cell, couple_carry_transform_gates=True, carry_bias_init=1.0):
+        super().__init__()
+        self._cell = cell
+        self._couple_carry_transform_gates = couple_carry_transform_gates
+        self._carry_bias_init = carry_bias_init
+
+    @property
+    def state_size(self):
+        return self._cell.state_size
+
+    @property
+    def output_size(self):
+        return self._cell.output_size
+
+    def zero_state(self, batch_size, dtype):
+        with _tf.name_scope(type(self).__name__ + "ZeroState"):
+            return self._cell.zero_state(batch_size, dtype)
+
+    def _highway(self, inp, out):
+        size = inp.shape.with_rank(2)[1]
+        carry = _tf.sigmoid(_v1.nn.xw_plus_b(inp, _v1.get_variable("carry_w", [size, size]), _v1.get_variable(
+            "carry_b", [size], initializer=_v1.constant_initializer(self._carry_bias_init))))
+        if self._couple_carry_transform_gates:
+            transform = 1 - carry
+        else:
+            transform = _tf.sigmoid(_v1.nn.xw_plus_b(inp, _v1.get_variable("transform_w", [size, size]),
+                                                     _v1.get_variable("transform_b", [size], initializer=(
+                                                         _v1.constant_initializer(-self._carry_bias_init)))))
+        return inp * carry + out * transform
+
+    def __call__(self, inputs, state, scope=None):
+        outputs, new_state = self._cell(inputs, state, scope=scope)
+        _tf.nest.assert_same_structure(inputs, outputs)
+        _tf.nest.map_structure(lambda i, o: i.shape.assert_is_compatible_with(o.shape), inputs, outputs)
+        return _tf.nest.map_structure(self._highway, inputs, outputs), new_state
+
+
+class UGRNNCell(RNNCell):
+    """The update-gate RNN (Collins et al. 2017): ``[g, c] = [x, h] @ kernel + bias``;
+    ``g = sigmoid(g + forget_bias)``, ``h' = g * h + (1 - g) * activation(c)``; output and state are ``h'``.
+    ``initializer`` becomes the scope's initializer for the weights."""
+
+    def __init__(self, num_units, initializer=None, forget_bias=1.0, activation=_tf.tanh, reuse=None):
+        super().__init__(_reuse=reuse)
+        self._num_units = num_units
+        self._initializer = initializer
+        self._forget_bias = forget_bias
+        self._activation = activation
+
+    @property
+    def state_size(self):
+        return self._num_units
+
+    @property
+    def output_size(self):
+        return self._num_units
+
+    def call(self, inputs, state):
+        if inputs.shape.with_rank(2)[1] is None:
+            raise ValueError("Could not infer input size from inputs.get_shape()[-1]")
+        with _v1.variable_scope(_v1.get_variable_scope(), initializer=self._initializer):
+            matrix = _linear([inputs, state], 2 * self._num_units, inputs.dtype)
+        g_act, c_act = _tf.split(matrix, 2, axis=1)
+        g = _tf.sigmoid(g_act + self._forget_bias)
+        new_state = g * state + (1.0 - g) * self._activation(c_act)
+        return new_state, new_state
+
+
+class NASCell(LayerRNNCell):
+    """The recurrent cell found by Neural Architecture Search (Zoph & Le 2017), as TF 1.15 wired it.
+
+    ``x @ kernel`` and ``m @ recurrent_kernel`` (+ ``bias`` if ``use_bias``) are split eight ways and combined
+    through sigmoid/relu/tanh layers into the new cell state and output; ``num_proj`` projects the output with
+    ``projection_weights``.
+    """
+
+    _NAS_BASE = 8
+
+    def __init__(self, num_units, num_proj=None, use_bias=False, reuse=None, **kwargs):
+        super().__init__(_reuse=reuse, **kwargs)
+        self._num_units = num_units
+        self._num_proj = num_proj
+        self._use_bias = use_bias
+        out = num_units if num_proj is None else num_proj
+        self._state_size = LSTMStateTuple(num_units, out)
+        self._output_size = out
+
+    @property
+    def state_size(self):
+        return self._state_size
+
+    @property
+    def output_size(self):
+        return self._output_size
+
+    def build(self, inputs_shape):
+        input_size = _tf.TensorShape(inputs_shape).with_rank(2)[1]
+        if input_size is None:
+            raise ValueError("Could not infer input size from inputs.get_shape()[-1]")
+        width = self._NAS_BASE * self._num_units
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", [self._output_size, width])
+        self.kernel = self.add_weight("kernel", [input_size, width])
+        if self._use_bias:
+            self.bias = self.add_weight("bias", [width], initializer=_v1.zeros_initializer())
+        if self._num_proj is not None:
+            self.projection_weights = self.add_weight("projection_weights", [self._num_units, self._num_proj])
+        self.built = True
+
+    def call(self, inputs, state):
+        c_prev, m_prev = state
+        m_matrix = _tf.matmul(m_prev, self.recurrent_kernel)
+        if self._use_bias:
+            m_matrix = _tf.nn.bias_add(m_matrix, self.bias)
+        m = _tf.split(m_matrix, self._NAS_BASE, axis=1)
+        x = _tf.split(_tf.matmul(inputs, self.kernel), self._NAS_BASE, axis=1)
+        sigmoid, tanh, relu = _tf.sigmoid, _tf.tanh, _tf.nn.relu
+        layer1 = [sigmoid(x[0] + m[0]), relu(x[1] + m[1]), sigmoid(x[2] + m[2]), relu(x[3] * m[3]),
+                  tanh(x[4] + m[4]), sigmoid(x[5] + m[5]), tanh(x[6] + m[6]), sigmoid(x[7] + m[7])]
+        l2_0 = tanh(tanh(layer1[0] * layer1[1]) + c_prev)
+        l2_1 = tanh(layer1[2] + layer1[3])
+        l2_2 = tanh(layer1[4] * layer1[5])
+        l2_3 = sigmoid(layer1[6] + layer1[7])
+        new_c = l2_0 * l2_1
+        new_m = tanh(new_c * tanh(l2_2 + l2_3))
+        if self._num_proj is not None:
+            new_m = _tf.matmul(new_m, self.projection_weights)
+        return new_m, LSTMStateTuple(new_c, new_m)
