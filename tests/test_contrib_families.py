@@ -5,6 +5,7 @@ parsing rules, published parameter counts; plus era-style scripts of our own run
 Graph-mode checks build their own tf.Graph(), as tests/test_contrib_layers.py does, so the process-wide eager
 default of other test modules is left alone."""
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -882,6 +883,19 @@ def test_numpy_removed_keywords_and_names():
     np.testing.assert_array_equal(np_era.row_stack([[1], [2]]), [[1], [2]])
     with pytest.raises(UnknownEraName, match="np.result_type"):
         np_era.find_common_type
+
+
+def test_numpy_era_defaults_printoptions_and_pickled_load(tmp_path):
+    before = np.get_printoptions()["threshold"]
+    try:
+        np_era.set_printoptions(threshold=np.nan)
+        assert np.get_printoptions()["threshold"] == sys.maxsize
+    finally:
+        np.set_printoptions(threshold=before)
+    np.save(tmp_path / "d.npy", {"lr": 0.1})  # a dict becomes a pickled object array
+    assert np_era.load(tmp_path / "d.npy").item() == {"lr": 0.1}
+    with pytest.raises(ValueError):
+        np_era.load(tmp_path / "d.npy", allow_pickle=False)
 
 
 def test_scipy_misc_functions_moved_to_special():

@@ -1,4 +1,6 @@
 """NumPy calls era scripts make whose keywords or names later NumPy releases removed (1.24–2.x)."""
+import sys
+
 import numpy as np
 
 
@@ -30,3 +32,21 @@ class _Cast:
 
 
 cast = _Cast()
+
+
+def set_printoptions(*args, threshold=None, **kwargs):
+    """``np.set_printoptions`` accepting the era's ``threshold=np.nan`` ("never summarise"), which NumPy 1.16
+    began to refuse: it means ``sys.maxsize``."""
+    if threshold is not None and isinstance(threshold, float) and np.isnan(threshold):
+        threshold = sys.maxsize
+    if threshold is not None:
+        kwargs["threshold"] = threshold
+    return np.set_printoptions(*args, **kwargs)
+
+
+def load(file, mmap_mode=None, allow_pickle=True, fix_imports=True, encoding="ASCII", **kwargs):
+    """``np.load`` with the era's default ``allow_pickle=True`` (NumPy 1.16.3 changed it to False): scripts of the
+    time saved dicts and object arrays with ``np.save`` and read them back with ``np.load(...).item()``. Load only
+    files you trust; pass ``allow_pickle=False`` to refuse pickled data."""
+    return np.load(file, mmap_mode=mmap_mode, allow_pickle=allow_pickle, fix_imports=fix_imports, encoding=encoding,
+                   **kwargs)
