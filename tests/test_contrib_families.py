@@ -249,6 +249,15 @@ def test_output_projection_wrapper_projects_in_its_own_scope():
     assert kernel.shape == (3, 5) and out.shape == (2, 5) and not bias.any()  # bias starts at zero
 
 
+def test_tf0_rnn_and_seq2seq_names_reach_their_1x_homes():
+    expected = {"tf.nn.rnn": "tf.contrib.rnn.static_rnn",
+                "tf.nn.bidirectional_rnn": "tf.contrib.rnn.static_bidirectional_rnn",
+                "tf.nn.seq2seq.sequence_loss_by_example": "tf.contrib.legacy_seq2seq.sequence_loss_by_example",
+                "tf.nn.seq2seq.rnn_decoder": "tf.contrib.legacy_seq2seq.rnn_decoder"}
+    for old, new in expected.items():
+        assert resolve(old) is resolve(new), old
+
+
 def test_contrib_rnn_miss_names_the_replacement():
     with pytest.raises(UnknownEraName) as caught:
         resolve("tf.contrib.rnn.GridLSTMCell")
