@@ -800,6 +800,9 @@ def test_contrib_keras_is_keras_2():
     import tf_keras
 
     assert tf1.contrib.keras.layers.Dense is tf_keras.layers.Dense
+    assert tf1.contrib.keras.models.Sequential is tf_keras.models.Sequential
+    # the datasets are served offline, like tf.keras.datasets
+    assert tf1.contrib.keras.datasets.mnist.load_data is tf1.keras.datasets.mnist.load_data
 
 
 def test_tfe_names_are_core_eager():
