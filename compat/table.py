@@ -445,12 +445,10 @@ TABLE = (
     Era("tf.contrib.distributions", "compat.contrib.distributions", _CONTRIB,
         "tf.compat.v1.distributions (the rest: tensorflow_probability.distributions)",
         "served by tf.compat.v1.distributions (Normal, Bernoulli, Categorical, Beta ...) and compat.contrib."
-        "distributions (MultivariateNormalDiag, NormalWithSoftplusScale)"),
+        "distributions (MultivariateNormalDiag, OneHotCategorical, RelaxedOneHotCategorical ...)"),
     Era("tf.contrib.distributions.MultivariateNormalTriL", None, _CONTRIB, "tfp.distributions.MultivariateNormalTriL"),
     Era("tf.contrib.distributions.MultivariateNormalFullCovariance", None, _CONTRIB,
         "tfp.distributions.MultivariateNormalTriL(scale_tril=tf.linalg.cholesky(cov))"),
-    Era("tf.contrib.distributions.RelaxedOneHotCategorical", None, _CONTRIB, "tfp.distributions.RelaxedOneHotCategorical"),
-    Era("tf.contrib.distributions.OneHotCategorical", None, _CONTRIB, "tfp.distributions.OneHotCategorical"),
     Era("tf.contrib.distributions.Poisson", None, _CONTRIB, "tfp.distributions.Poisson"),
     Era("tf.contrib.distributions.Logistic", None, _CONTRIB, "tfp.distributions.Logistic"),
     Era("tf.contrib.distributions.Mixture", None, _CONTRIB, "tfp.distributions.Mixture"),

@@ -784,6 +784,28 @@ def test_multivariate_normal_diag_closed_forms_and_samples():
     np.testing.assert_allclose(samples.std(0), scale, rtol=0.03)
 
 
+def test_relaxed_and_one_hot_categorical():
+    dist = tf1.contrib.distributions
+    probs = np.array([0.2, 0.5, 0.3], np.float32)
+    y = np.array([0.1, 0.7, 0.2], np.float32)
+    with tf.Graph().as_default(), v1.Session() as sess:
+        relaxed = dist.RelaxedOneHotCategorical(0.5, probs=probs)
+        cold = dist.RelaxedOneHotCategorical(0.01, logits=np.log(probs))
+        one_hot = dist.OneHotCategorical(probs=probs)
+        log_density, warm, frozen, draws, one_hot_log_prob = sess.run(
+            [relaxed.log_prob(y), relaxed.sample(1000, seed=1), cold.sample(20000, seed=2),
+             one_hot.sample(20000, seed=3), one_hot.log_prob([0, 1, 0])])
+    lam, k = 0.5, 3  # the Concrete density (Maddison et al. 2017, eq. 2)
+    expected = (np.log(2.0) + (k - 1) * np.log(lam) + np.log(probs * y ** (-lam - 1)).sum()
+                - k * np.log((probs * y ** -lam).sum()))
+    assert log_density == pytest.approx(expected, rel=1e-5)
+    np.testing.assert_allclose(warm.sum(-1), 1.0, rtol=1e-5)  # on the simplex
+    np.testing.assert_allclose((frozen > 0.99).mean(0), probs, atol=0.02)  # near one-hot, with the right odds
+    assert draws.dtype == np.int32 and set(draws.sum(-1)) == {1}
+    np.testing.assert_allclose(draws.mean(0), probs, atol=0.02)
+    assert one_hot_log_prob == pytest.approx(np.log(0.5), rel=1e-5)
+
+
 def test_contrib_data_dataset_and_contrib_only_transformations():
     data = tf1.contrib.data
     with tf.Graph().as_default(), v1.Session() as sess:
