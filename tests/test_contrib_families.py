@@ -178,6 +178,21 @@ def test_ugrnn_nas_and_highway_cells_match_numpy():
     np.testing.assert_allclose(highway, x * carry + inner * (1 - carry), rtol=1e-5, atol=1e-6)
 
 
+def test_gru_block_cell_keeps_tf1_swapped_names_and_gru_math():
+    rng = np.random.RandomState(17)
+    x, h0 = rng.randn(2, 3).astype(np.float32), rng.randn(2, 4).astype(np.float32)
+    graph = tf.Graph()
+    with graph.as_default():
+        out, _ = tf1.contrib.rnn.GRUBlockCell(4)(tf.constant(x), tf.constant(h0))
+        w = {v.name: v for v in v1.global_variables()}
+        values, got = _run(graph, [w, out])
+    assert values["gru_cell/w_c:0"].shape == (7, 8) and values["gru_cell/w_ru:0"].shape == (7, 4)
+    np.testing.assert_allclose(values["gru_cell/b_ru:0"], 1.0)
+    r, u = np.split(_sigmoid(np.concatenate([x, h0], 1) @ values["gru_cell/w_c:0"] + values["gru_cell/b_ru:0"]), 2, 1)
+    c = np.tanh(np.concatenate([x, r * h0], 1) @ values["gru_cell/w_ru:0"] + values["gru_cell/b_c:0"])
+    np.testing.assert_allclose(got, u * h0 + (1 - u) * c, rtol=1e-5, atol=1e-6)
+
+
 def test_static_bidirectional_rnn_reverses_the_backward_pass():
     rng = np.random.RandomState(2)
     xs = [rng.randn(2, 3).astype(np.float32) for _ in range(3)]

@@ -9,7 +9,8 @@ TF 2.21: same classes, same variable names such as ``rnn/basic_lstm_cell/kernel`
 - ``LayerNormBasicLSTMCell`` (layer-normalised gates and state, recurrent dropout);
 - ``ConvLSTMCell`` and ``Conv1D/2D/3DLSTMCell``, ``UGRNNCell``, ``NASCell``, ``HighwayWrapper``;
 - ``LSTMBlockCell`` and ``GRUBlockCellV2``: the fused-kernel cells compute what ``LSTMCell`` / ``GRUCell`` compute
-  with the same weight layout and variable names, so they are served by those cells under their default names.
+  with the same weight layout and variable names, so they are served by those cells under their default names;
+  ``GRUBlockCell`` (the same GRU under its own variable names);
 """
 import math
 
@@ -221,10 +222,56 @@ def LSTMBlockCell(num_units, forget_bias=1.0, cell_clip=None, use_peephole=False
                     reuse=reuse, name=name, dtype=dtype)
 
 
-def GRUBlockCellV2(num_units=None, reuse=None, name="gru_cell", dtype=None):
+def _gru_units(num_units, cell_size):
+    if (cell_size is None) == (num_units is None):
+        raise ValueError("Exactly one of num_units or cell_size must be provided.")
+    return num_units if num_units is not None else cell_size
+
+
+def GRUBlockCellV2(num_units=None, cell_size=None, reuse=None, name="gru_cell"):
     """TF 1.15's fused ``GRUBlockCellV2``: the GRU of ``GRUCell`` (``gates/kernel`` for r and u, bias 1.0;
-    ``candidate/kernel``) under the same default name ``gru_cell``."""
-    return GRUCell(num_units, reuse=reuse, name=name, dtype=dtype)
+    ``candidate/kernel``) under the same default name ``gru_cell``. ``cell_size`` is the old name of
+    ``num_units``."""
+    return GRUCell(_gru_units(num_units, cell_size), reuse=reuse, name=name)
+
+
+class GRUBlockCell(LayerRNNCell):
+    """TF 1.15's fused ``GRUBlockCell``: ``[r, u] = sigmoid([x, h] @ W_gates + b_ru)`` (bias 1.0),
+    ``c = tanh([x, r * h] @ W_candidate + b_c)``, ``h' = u * h + (1 - u) * c``.
+
+    Its variables keep TF 1.15's names, swapped as they were there: the gate kernel ``[in + units, 2 * units]`` is
+    called ``w_c`` and the candidate kernel ``[in + units, units]`` is called ``w_ru``, so its checkpoints load.
+    """
+
+    def __init__(self, num_units=None, cell_size=None, reuse=None, name="gru_cell"):
+        super().__init__(_reuse=reuse, name=name)
+        self._cell_size = _gru_units(num_units, cell_size)
+
+    @property
+    def state_size(self):
+        return self._cell_size
+
+    @property
+    def output_size(self):
+        return self._cell_size
+
+    def build(self, input_shape):
+        input_size = _tf.TensorShape(input_shape)[1]
+        if input_size is None:
+            raise ValueError("Expecting input_size to be set.")
+        units = self._cell_size
+        self._gate_kernel = self.add_weight("w_c", [input_size + units, 2 * units])
+        self._gate_bias = self.add_weight("b_ru", [2 * units], initializer=_v1.constant_initializer(1.0))
+        self._candidate_kernel = self.add_weight("w_ru", [input_size + units, units])
+        self._candidate_bias = self.add_weight("b_c", [units], initializer=_v1.constant_initializer(0.0))
+        self.built = True
+
+    def call(self, inputs, h_prev):
+        gates = _tf.sigmoid(_tf.matmul(_tf.concat([inputs, h_prev], 1), self._gate_kernel) + self._gate_bias)
+        r, u = _tf.split(gates, 2, axis=1)
+        c = _tf.tanh(_tf.matmul(_tf.concat([inputs, r * h_prev], 1), self._candidate_kernel) + self._candidate_bias)
+        new_h = u * h_prev + (1 - u) * c
+        return new_h, new_h
 
 
 class LayerNormBasicLSTMCell(RNNCell):
