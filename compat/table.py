@@ -400,7 +400,6 @@ TABLE = (
     # --- tf.contrib families served (H4b): compat/contrib/ shims, tf_slim, core TF 2 ----------------------------
     Era("tf.contrib.rnn", "compat.contrib.rnn", _CONTRIB, "tf.keras.layers.RNN with LSTMCell / GRUCell",
         "served by compat.contrib.rnn: the legacy cells and static RNNs, same variable names (rnn/basic_lstm_cell/kernel)"),
-    Era("tf.contrib.rnn.LSTMBlockFusedCell", None, _CONTRIB, "tf.keras.layers.LSTM", "not served: fused kernel API"),
     Era("tf.contrib.rnn.AttentionCellWrapper", None, _CONTRIB, "tf.keras.layers.Attention over the RNN outputs"),
     Era("tf.contrib.rnn.GridLSTMCell", None, _CONTRIB, "a custom tf.keras.layers.Layer cell"),
     Era("tf.contrib.rnn.CoupledInputForgetGateLSTMCell", None, _CONTRIB, "a custom tf.keras.layers.Layer cell"),

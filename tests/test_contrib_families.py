@@ -193,6 +193,24 @@ def test_gru_block_cell_keeps_tf1_swapped_names_and_gru_math():
     np.testing.assert_allclose(got, u * h0 + (1 - u) * c, rtol=1e-5, atol=1e-6)
 
 
+def test_lstm_block_fused_cell_runs_whole_sequences():
+    rng = np.random.RandomState(18)
+    x = rng.randn(4, 2, 3).astype(np.float32)  # time-major
+    lengths = np.array([4, 2], np.int32)
+    graph = tf.Graph()
+    with graph.as_default():
+        outputs, (c, h) = tf1.contrib.rnn.LSTMBlockFusedCell(5)(tf.constant(x), dtype=tf.float32,
+                                                                 sequence_length=lengths)
+        variables = v1.global_variables()
+        kernel, bias, outs, got_h = _run(graph, variables + [outputs, h])
+    assert [v.name for v in variables] == ["lstm_fused_cell/kernel:0", "lstm_fused_cell/bias:0"]
+    for b in range(2):
+        ref, _, last = _np_lstm([x[t, b:b + 1] for t in range(lengths[b])], kernel, bias, 5)
+        np.testing.assert_allclose(outs[:lengths[b], b], np.concatenate(ref), rtol=1e-5, atol=1e-6)
+        assert not outs[lengths[b]:, b].any()  # zero past the sequence's end
+        np.testing.assert_allclose(got_h[b], last[0], rtol=1e-5, atol=1e-6)
+
+
 def test_static_bidirectional_rnn_reverses_the_backward_pass():
     rng = np.random.RandomState(2)
     xs = [rng.randn(2, 3).astype(np.float32) for _ in range(3)]

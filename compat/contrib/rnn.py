@@ -10,7 +10,7 @@ TF 2.21: same classes, same variable names such as ``rnn/basic_lstm_cell/kernel`
 - ``ConvLSTMCell`` and ``Conv1D/2D/3DLSTMCell``, ``UGRNNCell``, ``NASCell``, ``HighwayWrapper``;
 - ``LSTMBlockCell`` and ``GRUBlockCellV2``: the fused-kernel cells compute what ``LSTMCell`` / ``GRUCell`` compute
   with the same weight layout and variable names, so they are served by those cells under their default names;
-  ``GRUBlockCell`` (the same GRU under its own variable names);
+  ``GRUBlockCell`` (the same GRU under its own variable names) and ``LSTMBlockFusedCell`` (whole sequences);
 """
 import math
 
@@ -563,3 +563,83 @@ class NASCell(LayerRNNCell):
         if self._num_proj is not None:
             new_m = _tf.matmul(new_m, self.projection_weights)
         return new_m, LSTMStateTuple(new_c, new_m)
+
+
+class _BlockLSTMStep(RNNCell):
+    """One step of the block LSTM on variables the fused cell already created (no variables of its own)."""
+
+    def __init__(self, fused):
+        super().__init__()
+        self._fused = fused
+
+    @property
+    def state_size(self):
+        return LSTMStateTuple(self._fused.num_units, self._fused.num_units)
+
+    @property
+    def output_size(self):
+        return self._fused.num_units
+
+    def __call__(self, inputs, state, scope=None):  # bypass the layer machinery: nothing to build or scope
+        return self.call(inputs, state)
+
+    def call(self, inputs, state):
+        fused = self._fused
+        c_prev, h_prev = state
+        i, j, f, o = _tf.split(_tf.matmul(_tf.concat([inputs, h_prev], 1), fused.kernel) + fused.bias, 4, axis=1)
+        if fused.use_peephole:
+            i += c_prev * fused.w_i_diag
+            f += c_prev * fused.w_f_diag
+        c = _tf.sigmoid(f + fused.forget_bias) * c_prev + _tf.sigmoid(i) * _tf.tanh(j)
+        if fused.cell_clip is not None:
+            c = _tf.clip_by_value(c, -fused.cell_clip, fused.cell_clip)
+        if fused.use_peephole:
+            o += c * fused.w_o_diag
+        h = _tf.tanh(c) * _tf.sigmoid(o)
+        return h, LSTMStateTuple(c, h)
+
+
+class LSTMBlockFusedCell(_v1.layers.Layer):
+    """TF 1.15's ``LSTMBlockFusedCell``: a whole time-major sequence in one call.
+
+    ``cell(inputs [time, batch, depth], initial_state=None, dtype=None, sequence_length=None)`` returns
+    ``(outputs [time, batch, units], LSTMStateTuple(c, h))``: the LSTM of ``LSTMBlockCell`` (gates i, j, f, o from
+    ``[x, h] @ kernel + bias``, optional peepholes ``w_i_diag``/``w_f_diag``/``w_o_diag`` and ``cell_clip``), with
+    outputs past ``sequence_length`` zero and the final state taken at each sequence's end. Variables live in
+    ``lstm_fused_cell`` (``kernel``, ``bias``).
+    """
+
+    def __init__(self, num_units, forget_bias=1.0, cell_clip=None, use_peephole=False, reuse=None, dtype=None,
+                 name="lstm_fused_cell"):
+        super().__init__(_reuse=reuse, name=name, dtype=dtype)  # a layer, not an RNNCell, as in TF 1.15
+        self.num_units = num_units
+        self.forget_bias = forget_bias
+        self.cell_clip = cell_clip if cell_clip is not None and cell_clip >= 0 else None
+        self.use_peephole = use_peephole
+
+    @property
+    def state_size(self):
+        return LSTMStateTuple(self.num_units, self.num_units)
+
+    @property
+    def output_size(self):
+        return self.num_units
+
+    def build(self, input_shape):
+        input_size = _tf.TensorShape(input_shape)[2]
+        if input_size is None:
+            raise ValueError("Expecting input_size to be set.")
+        self.kernel = self.add_weight("kernel", [input_size + self.num_units, 4 * self.num_units])
+        self.bias = self.add_weight("bias", [4 * self.num_units], initializer=_v1.constant_initializer(0.0))
+        if self.use_peephole:
+            self.w_i_diag = self.add_weight("w_i_diag", [self.num_units])
+            self.w_f_diag = self.add_weight("w_f_diag", [self.num_units])
+            self.w_o_diag = self.add_weight("w_o_diag", [self.num_units])
+        self.built = True
+
+    def call(self, inputs, initial_state=None, dtype=None, sequence_length=None):
+        if initial_state is None and dtype is None:
+            dtype = inputs.dtype
+        outputs, state = _v1.nn.dynamic_rnn(_BlockLSTMStep(self), inputs, sequence_length=sequence_length,
+                                            initial_state=initial_state, dtype=dtype, time_major=True)
+        return outputs, state
