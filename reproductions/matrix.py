@@ -291,6 +291,9 @@ class Cell:
     curve: list = field(default_factory=list)  # [[step, max over series of |got - ref| / envelope width]]
     note: str = ""
     own_baseline: str = ""  # verdict against this release's recorded baseline, when there is one
+    newer: str = ""  # the next newer release of the matrix, for bisecting: where do the numbers change?
+    same_as_newer: bool = None  # bit for bit the same losses as on ``newer`` (None: not comparable, a run failed)
+    newer_first_differs: int = None  # else the first step that differs from it
 
 
 def compare_losses(got, ref, rtol, atol=baseline.ATOL):
@@ -361,7 +364,7 @@ def _step(value):
 def table(cells, versions):
     """The fixed-width table: one line per reproduction x release; ``versions`` maps release -> marker versions."""
     header = ("reproduction", "release", "verdict", "steps", "max |d|", "rel", "at step", "first !=", "first out",
-              "seconds", "note")
+              "vs newer", "seconds", "note")
     lines = [header]
     for c in cells:
         v = versions.get(c.release) or {}
@@ -371,11 +374,23 @@ def table(cells, versions):
         lines.append((c.name, release, c.verdict, str(c.steps), f"{c.worst:.3g}" if measured else "",
                       f"{c.worst_relative:.2g}" if measured else "", _step(c.worst_step) if measured else "",
                       _step(c.first_differs) if measured else "", _step(c.first_outside) if measured else "",
-                      f"{c.seconds:.0f}", note))
+                      "" if c.same_as_newer is None else f"= {c.newer}" if c.same_as_newer else
+                      f"!= {c.newer} @ {c.newer_first_differs}", f"{c.seconds:.0f}", note))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
     out = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)) + "  " + line[-1] for line in lines]
     out.insert(1, "-" * len(out[0]))
     return "\n".join(out)
+
+
+def changes(cells, releases):
+    """Where the numbers change, release to release: ``[(older, newer, [names whose losses differ])]``."""
+    return [(older, newer, [c.name for c in cells if c.release == older and c.same_as_newer is False])
+            for older, newer in zip(releases, releases[1:])]
+
+
+def changes_line(cells, releases):
+    return "losses change " + "; ".join(f"{a}->{b}: {', '.join(n.split('_')[0] for n in names) or 'none'}"
+                                        for a, b, names in changes(cells, releases))
 
 
 def headline(cells, reference):
@@ -426,6 +441,9 @@ def figure(cells, releases, names, reference, path, dpi=100, subtitle=""):
                 text = (f"{verdict}\nmax rel {cell.worst_relative:.1g} @ {cell.worst_step}\n"
                         f"!= from {_step(cell.first_differs)}"
                         + (f", out from {cell.first_outside}" if cell.first_outside is not None else ""))
+            if cell is not None and cell.same_as_newer is not None:
+                text += (f"\n= TF {cell.newer} bit for bit" if cell.same_as_newer else
+                         f"\n!= TF {cell.newer} from step {cell.newer_first_differs}")
             ax.text(col + 0.5, row + 0.5, text, ha="center", va="center", fontsize=7.5,
                     color="white" if verdict in ("identical", "outside") else "black")
     ax.set_xticks([i + 0.5 for i in range(len(names))], names, fontsize=8)
@@ -495,6 +513,12 @@ def matrix(releases, selected, dataset, out, envs, python, numpy=None, steps=Non
                             seconds=result.seconds, note="" if result.ok else f"{result.status}: {result.message}")
             else:
                 cell = compare_runs(result, results[reference, entry.name], entry.rtol, release)
+            newer = releases[releases.index(release) + 1] if release != reference else None
+            if newer and result.ok and results[newer, entry.name].ok:
+                fields = compare_losses(result.losses, results[newer, entry.name].losses, entry.rtol)
+                if fields["verdict"] != "error":
+                    cell.newer, cell.same_as_newer = newer, fields["verdict"] == "identical"
+                    cell.newer_first_differs = fields["first_differs"]
             verdict_path = results_path(release_out(out, release), entry.name, dataset).with_suffix(".baseline.json")
             if verdict_path.exists():
                 cell.own_baseline = json.loads(verdict_path.read_text(encoding="utf-8"))["status"]
@@ -575,10 +599,11 @@ def main(argv=None):
     (out / "matrix.json").write_text(json.dumps({"reference": reference, "dataset": args.dataset,
                                                  "versions": versions, "cells": [asdict(c) for c in cells]},
                                                 indent=1), encoding="utf-8")
-    _say("\n" + table(cells, versions) + "\n\n" + headline(cells, reference))
+    _say("\n" + table(cells, versions) + "\n\n" + headline(cells, reference) + "\n" + changes_line(cells, releases))
     lengths = sorted({c.steps for c in cells})
     figure(cells, releases, [e.name for e in selected], reference, out / "matrix.png", dpi=args.dpi,
-           subtitle=f"{args.dataset}, {lengths[0]}-{lengths[-1]} steps per run" if lengths else "")
+           subtitle=changes_line(cells, releases)
+           + (f"\n{args.dataset}, {lengths[0]}-{lengths[-1]} steps per run" if lengths else ""))
     _say(f"figure: {out / 'matrix.png'}")
     return 0 if all(c.verdict in ("identical", "within envelope", "reference") for c in cells) else 1
 

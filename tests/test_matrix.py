@@ -83,8 +83,8 @@ def test_other_series_or_steps_are_an_error():
     assert fields["verdict"] == "error" and "other steps" in fields["note"]
 
 
-def _result(losses, status="ok", variables=(("w", [2, 2]),)):
-    return execute.RunResult("900_test", "fashion-mnist", 1, "smoke", status=status, losses=losses,
+def _result(losses, status="ok", variables=(("w", [2, 2]),), name="900_test"):
+    return execute.RunResult(name, "fashion-mnist", 1, "smoke", status=status, losses=losses,
                              steps=max((p[-1][0] for p in losses.values()), default=0),
                              variables=[list(v) for v in variables])
 
@@ -220,3 +220,23 @@ def test_unknown_name_is_one_line(capsys):
     with pytest.raises(SystemExit) as caught:
         matrix.main(["--names", "999_nothing", "--compare-only", "--out", "/nonexistent"])
     assert "999_nothing" in str(caught.value) and "reproductions list" in str(caught.value)
+
+
+def test_compare_only_reads_each_release_and_finds_where_numbers_change(tmp_path):
+    from reproductions.catalog import Reproduction
+
+    entry = Reproduction(name="900_x", script="x.py", rtol=1e-3)
+    trajectories = {"2.21": (1.0, 2.0, 3.0), "2.19": (1.0, 2.0, 3.0), "2.15": (1.0, 2.0001, 3.5)}
+    for release, values in trajectories.items():
+        _result({"loss": series(*values)}, name="900_x").save(matrix.results_path(tmp_path / f"tf-{release}", "900_x",
+                                                                   "fashion-mnist"))
+    cells, _ = matrix.matrix(["2.15", "2.19", "2.21"], [entry], "fashion-mnist", tmp_path, tmp_path / "envs",
+                             sys.executable, rerun=False)
+    by_release = {c.release: c for c in cells}
+    assert by_release["2.21"].verdict == "reference"
+    assert by_release["2.19"].verdict == "identical" and by_release["2.19"].same_as_newer is True
+    old = by_release["2.15"]
+    assert (old.verdict, old.first_differs, old.first_outside, old.worst_step) == ("outside", 2, 3, 3)
+    assert old.same_as_newer is False and old.newer == "2.19" and old.newer_first_differs == 2
+    assert matrix.changes(cells, ["2.15", "2.19", "2.21"]) == [("2.15", "2.19", ["900_x"]), ("2.19", "2.21", [])]
+    assert not (tmp_path / "envs").exists()  # comparing builds nothing
