@@ -934,6 +934,20 @@ def test_vocabulary_processor_ids_trim_and_round_trip(tmp_path):
     assert len(restored.vocabulary_) == 3 and restored.vocabulary_.get("c") == 2
 
 
+def test_learn_load_dataset_names(monkeypatch):
+    from compat import input_data
+
+    load = tf1.contrib.learn.datasets.load_dataset
+    monkeypatch.setattr(input_data, "load_mnist", lambda: "the MNIST-data read_data_sets")
+    assert load("mnist") == "the MNIST-data read_data_sets"
+    with pytest.raises(ValueError, match="not recognized: cifar"):
+        load("cifar")
+    with pytest.raises(ValueError, match="numpy.loadtxt"):
+        load("iris")
+    with pytest.raises(UnknownEraName, match="TF 1.x package"):
+        resolve("tf.contrib.learn.datasets.load_iris")
+
+
 def test_estimator_dead_end_names_tf_2_16_and_keras():
     with pytest.raises(UnknownEraName) as caught:
         resolve("tf.estimator")

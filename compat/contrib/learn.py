@@ -1,6 +1,6 @@
 """What ``tf.contrib.learn`` tutorials used besides its estimators, from TF 1.15's documented behaviour.
 
-- ``datasets.base``: the CSV loaders of the Iris-style tutorials (``Dataset(data, target)`` is the namedtuple they
+- ``datasets.load_dataset`` (``"mnist"``) and ``datasets.base``: the CSV loaders of the Iris-style tutorials (``Dataset(data, target)`` is the namedtuple they
   returned). The MNIST loader of ``contrib.learn.datasets`` is ``compat.input_data``.
 - ``preprocessing``: ``VocabularyProcessor`` and ``CategoricalVocabulary`` (text-classification tutorials).
 """
@@ -13,6 +13,24 @@ import numpy as np
 import tensorflow as _tf
 
 Dataset = collections.namedtuple("Dataset", ["data", "target"])
+
+
+def load_dataset(name, size="small", test_with_fake_data=False):
+    """``tf.contrib.learn.datasets.load_dataset``: ``"mnist"`` is ``input_data.read_data_sets("MNIST-data")``, as in
+    TF 1.15. Its other datasets (iris and boston shipped inside the TF 1.x package, dbpedia downloaded) are not
+    available offline.
+
+    Raises:
+      ValueError: for a name TF 1.15 did not know, or one that cannot be served here.
+    """
+    if name == "mnist":
+        from compat import input_data
+
+        return input_data.load_mnist()
+    if name in ("iris", "boston", "dbpedia"):
+        raise ValueError(f"tf.contrib.learn.datasets.load_dataset({name!r}) is not served by the compat runtime: its "
+                         f"data shipped with TF 1.x or was downloaded; load the CSV yourself with numpy.loadtxt")
+    raise ValueError(f"Name of dataset is not recognized: {name}")
 
 
 def load_csv_with_header(filename, target_dtype, features_dtype, target_column=-1):
