@@ -418,8 +418,8 @@ def figure(cells, releases, names, reference, path, dpi=100, subtitle=""):
 
     by_key = {(c.release, c.name): c for c in cells}
     columns = max(len(names), 1)
-    fig = plt.figure(figsize=(2.6 * columns + 1, 1.0 + 0.55 * len(releases) + 2.6))
-    grid = fig.add_gridspec(2, columns, height_ratios=[0.55 * len(releases) + 0.3, 2.4], hspace=0.45)
+    fig = plt.figure(figsize=(2.8 * columns + 1, 0.8 * len(releases) + 3.6))
+    grid = fig.add_gridspec(2, columns, height_ratios=[0.8 * len(releases), 2.6], hspace=0.25)
     ax = fig.add_subplot(grid[0, :])
     ax.set_xlim(0, len(names))
     ax.set_ylim(0, len(releases))
@@ -444,11 +444,11 @@ def figure(cells, releases, names, reference, path, dpi=100, subtitle=""):
             if cell is not None and cell.same_as_newer is not None:
                 text += (f"\n= TF {cell.newer} bit for bit" if cell.same_as_newer else
                          f"\n!= TF {cell.newer} from step {cell.newer_first_differs}")
-            ax.text(col + 0.5, row + 0.5, text, ha="center", va="center", fontsize=7.5,
+            ax.text(col + 0.5, row + 0.5, text, ha="center", va="center", fontsize=8.5,
                     color="white" if verdict in ("identical", "outside") else "black")
-    ax.set_xticks([i + 0.5 for i in range(len(names))], names, fontsize=8)
+    ax.set_xticks([i + 0.5 for i in range(len(names))], names, fontsize=10)
     ax.xaxis.tick_top()
-    ax.set_yticks([i + 0.5 for i in range(len(releases))], [f"TF {r}" for r in releases], fontsize=8)
+    ax.set_yticks([i + 0.5 for i in range(len(releases))], [f"TF {r}" for r in releases], fontsize=10)
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)
@@ -464,14 +464,15 @@ def figure(cells, releases, names, reference, path, dpi=100, subtitle=""):
         panel.axhline(1.0, color="black", ls="--", lw=0.8)
         panel.set_yscale("log")
         panel.set_ylim(floor * 0.5, None)
-        panel.set_title(name, fontsize=8)
-        panel.set_xlabel("step", fontsize=8)
-        panel.tick_params(labelsize=7)
+        panel.set_title(name, fontsize=10)
+        panel.set_xlabel("step", fontsize=9)
+        panel.tick_params(labelsize=8)
         if col == 0:
-            panel.set_ylabel("|d| / envelope\n(max over series)", fontsize=8)
+            panel.set_ylabel("|d| / envelope\n(max over series)", fontsize=9)
         if panel.lines[:-1]:
-            panel.legend(fontsize=6, loc="lower right")
-    fig.suptitle(headline(cells, reference) + (f"\n{subtitle}" if subtitle else ""), fontsize=10)
+            panel.legend(fontsize=8, loc="lower right")
+    fig.suptitle(headline(cells, reference) + (f"\n{subtitle}" if subtitle else ""), fontsize=12, y=0.99,
+                 va="bottom")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=dpi, bbox_inches="tight")
     plt.close(fig)
