@@ -91,11 +91,11 @@ def test_exit_status_and_traceback_are_the_scripts(compat_run, tmp_path):
 
 def test_unknown_contrib_symbol_names_it_and_the_replacement(compat_run, tmp_path):
     script = tmp_path / "contrib.py"
-    script.write_text("import tensorflow as tf\nd = tf.contrib.distributions.Normal(0., 1.)\n")
+    script.write_text("import tensorflow as tf\nage = tf.contrib.layers.real_valued_column('age')\n")
     result = compat_run("run", script)
     assert result.returncode == 1
-    assert "tf.contrib.distributions is not served" in result.stderr
-    assert "TF 2.0" in result.stderr and "tensorflow_probability" in result.stderr
+    assert "tf.contrib.layers.real_valued_column is not served" in result.stderr
+    assert "TF 2.0" in result.stderr and "tf.feature_column.numeric_column" in result.stderr
     script.write_text("from tensorflow.contrib import nonexistent\n")
     result = compat_run("run", script)
     assert result.returncode == 1 and "ModuleNotFoundError: tf.contrib.nonexistent has no mapping" in result.stderr
