@@ -17,6 +17,7 @@ record NAME... | report | publish``
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -32,6 +33,11 @@ def _catalog(args):
 
 
 def _entries(args, names, everything):
+    """The entries named, or all of them with ``--all`` or no names; a name beside ``--all`` is refused, not
+    ignored."""
+    if everything and names:
+        raise SystemExit(f"python -m reproductions {args.command}: --all and names ({' '.join(names)}) exclude each "
+                         "other: give the names, or --all")
     known = _catalog(args)
     if everything or not names:
         return known
@@ -42,8 +48,11 @@ def _entries(args, names, everything):
     return [by_name[n] for n in names]
 
 
-def _results_path(out, name, dataset):
-    return Path(out) / "results" / f"{name}.{dataset}.json"
+RESULT_KINDS = ("check", "run")  # out/results/<kind>/: a `run` never replaces the check's result
+
+
+def _results_path(out, name, dataset, kind):
+    return Path(out) / "results" / kind / f"{name}.{dataset}.json"
 
 
 def _say(message):
@@ -83,10 +92,11 @@ def cmd_run(args):
         mode = "full" if args.full else "smoke"
         _say(f"running {entry.name} ({mode}{f', {args.steps} steps' if args.steps else ''}) on {args.dataset} ...")
         result = execute.run(entry, args.dataset, args.out, mode=mode, steps=args.steps, resume=args.resume)
+        result.kind = "run"
         if args.full:  # score whatever checkpoints it reached, even when it failed later
             result.quality = quality.trajectory(Path(result.workdir) / execute.SAMPLES_DIR, args.dataset,
                                                 Path(args.out) / "classifiers", say=_say)
-        result.save(_results_path(args.out, entry.name, args.dataset))
+        result.save(_results_path(args.out, entry.name, args.dataset, "run"))
         _say(f"{entry.name}: {result.status} after {result.steps} steps in {result.seconds:.1f} s"
              + (f" — {result.message}" if result.message else "")
              + "".join(f"\n  {s}: last {p[-1][1]:.4f} (step {p[-1][0]})" for s, p in result.losses.items()))
@@ -99,7 +109,7 @@ def cmd_run(args):
 def check_one(entry, dataset, out):
     """Smoke-run one reproduction and compare; returns (result, verdict)."""
     result = execute.run(entry, dataset, out)
-    result.save(_results_path(out, entry.name, dataset))
+    result.save(_results_path(out, entry.name, dataset, "check"))
     if not result.ok:
         return result, baseline.Verdict(entry.name, "ERROR", details=[f"{result.status}: {result.message}"])
     try:
@@ -135,51 +145,79 @@ def cmd_record(args):
             _say(f"{entry.name}: NOT recorded — {result.status}: {result.message}; {target} left as it was")
             failed = 1
             continue
+        if result.steps < entry.smoke_steps:  # ended early with status 0: a shorter baseline would hide the rest
+            _say(f"{entry.name}: NOT recorded — the run stopped after {result.steps} of {entry.smoke_steps} steps "
+                 f"with exit status 0 (log: {result.log}); {target} left as it was (if the script is that short, "
+                 f"lower \"smoke_steps\" in {entry.folder / catalog.ENTRY_FILE})")
+            failed = 1
+            continue
         baseline.write(baseline.from_result(result), target)
         _say(f"{entry.name}: recorded {result.steps} steps, {len(result.losses)} loss series -> {target}")
     return failed
 
 
 def write_report(rows, out, entries):
+    """The figures and index page of ``rows`` ((RunResult, Verdict or None), as ``check`` or ``report`` reached
+    them) in OUT/report/; a ``run``'s figure is named apart from the check's (``<name>.<dataset>.run.png``)."""
     folder = Path(out) / "report"
     figures = []
     by_name = {entry.name: entry for entry in entries}
-    for result, _ in rows:
+    for result, verdict in rows:
+        entry = by_name[result.name]
         try:  # a full run is not compared with the (smoke-length) baseline
-            recorded = None if result.mode == "full" else \
-                baseline.load(by_name[result.name].baseline_path(result.dataset))
+            recorded = None if result.mode == "full" else baseline.load(entry.baseline_path(result.dataset))
         except baseline.BaselineError:
             recorded = None
-        path = folder / f"{result.name}.{result.dataset}.png"
-        report.figure(result, recorded, path)
+        kind = "" if result.kind == "check" else ".run"
+        path = folder / f"{result.name}.{result.dataset}{kind}.png"
+        report.figure(result, recorded, path, verdict=verdict, rtol=entry.rtol)
         figures.append(str(path))
     report.index(rows, figures, folder / "index.html")
     _say(f"report: {folder / 'index.html'} ({len(figures)} figures)")
 
 
-def cmd_report(args):
-    rows = []
-    entries = _entries(args, args.names, True)
-    for entry in entries:
-        path = _results_path(args.out, entry.name, args.dataset)
-        if not path.exists():
-            continue
+def _saved_row(entry, dataset, path):
+    """(result, verdict) of a saved result: a full run unjudged, a smoke run compared with its baseline as
+    ``check_one`` would, a corrupt file an ERROR row naming it."""
+    try:
         result = execute.RunResult.load(path)
-        if result.mode == "full":
-            rows.append((result, None))
-            continue
-        try:
-            verdict = baseline.compare(result, baseline.load(entry.baseline_path(args.dataset)), entry.rtol) \
-                if result.ok else baseline.Verdict(entry.name, "ERROR", details=[result.message])
-        except baseline.BaselineError as error:
-            verdict = baseline.Verdict(entry.name, "NO BASELINE", details=[str(error)])
-        rows.append((result, verdict))
+    except execute.ResultsError as error:
+        result = execute.RunResult(entry.name, dataset, entry.seed, "smoke", status="error", message=str(error))
+    if result.mode == "full" and result.ok:
+        return result, None
+    if not result.ok:
+        return result, baseline.Verdict(entry.name, "ERROR", details=[f"{result.status}: {result.message}"])
+    try:
+        return result, baseline.compare(result, baseline.load(entry.baseline_path(dataset)), entry.rtol)
+    except baseline.BaselineError as error:
+        status = "NO BASELINE" if "no baseline" in str(error) else "ERROR"
+        return result, baseline.Verdict(entry.name, status, details=[str(error)])
+
+
+def cmd_report(args):
+    """The last check of each reproduction, then its last `run` (smoke or full) as a row of its own."""
+    rows = []
+    entries = _entries(args, args.names, args.all)
+    for kind in RESULT_KINDS:
+        for entry in entries:
+            path = _results_path(args.out, entry.name, args.dataset, kind)
+            if path.exists():
+                result, verdict = _saved_row(entry, args.dataset, path)
+                result.kind = kind
+                rows.append((result, verdict))
     if not rows:
         _say(f"no results under {Path(args.out) / 'results'}: run `python -m reproductions check --all` first")
         return 1
-    _say(report.table(rows))
+    _say(report.table([(_labelled(result), verdict) for result, verdict in rows]))
     write_report(rows, args.out, entries)
     return 0
+
+
+def _labelled(result):
+    """The result as the table shows it: a `run`'s row is named apart from the check's."""
+    from dataclasses import replace
+
+    return result if result.kind == "check" else replace(result, name=f"{result.name} (run {result.mode})")
 
 
 def cmd_publish(args):
@@ -191,9 +229,13 @@ def cmd_publish(args):
     target = catalog.REPO / "results"
     target.mkdir(exist_ok=True)
     published = 0
-    for entry in [e for e in _entries(args, args.names, True) if e.built_in]:
-        path = _results_path(args.out, entry.name, args.dataset)
-        result = execute.RunResult.load(path) if path.exists() else None
+    for entry in [e for e in _entries(args, args.names, args.all) if e.built_in]:
+        path = _results_path(args.out, entry.name, args.dataset, "run")
+        try:
+            result = execute.RunResult.load(path) if path.exists() else None
+        except execute.ResultsError as error:
+            _say(f"{entry.name}: not published — {error}")
+            continue
         if result is None or result.mode != "full":
             continue
         stem = f"{entry.name}.{args.dataset}.full"
@@ -287,7 +329,52 @@ def main(argv=None):
         argv, script_args = argv[:cut], argv[cut + 1:]
     args = parser.parse_args(argv)
     args.script_args = script_args
-    return args.func(args)
+    if getattr(args, "steps", None) is not None and args.steps < 1:
+        raise SystemExit(f"python -m reproductions {args.command}: --steps must be at least 1, got {args.steps}")
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        if args.command in ("list", "add"):  # they write nothing in OUT
+            return args.func(args)
+        with _out_lock(args) as lock:
+            if lock.stale:
+                _say(f"{lock.path} was left by pid {lock.stale}, which no longer holds it: taken over")
+            return args.func(args)
+    except Stopped as stop:
+        notes = getattr(stop, "__notes__", None) or ["no training run was in progress"]
+        print(f"python -m reproductions {args.command}: stopped by {stop.signal.name}; {'; '.join(notes)}",
+              file=sys.stderr, flush=True)
+        return 128 + stop.signal
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGINT (Ctrl-C) reached the harness: it ends its training run's process group (``execute.run``)
+    and exits with 128 + the signal's number, saying what it ended."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signal = signal.Signals(signum)
+
+
+def _stop(signum, frame):
+    for sig in (signal.SIGTERM, signal.SIGINT):  # a second signal must not cut the clean-up short (it is bounded)
+        signal.signal(sig, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+def _out_lock(args):
+    """The --out folder, locked for this harness; a bad or busy folder is refused in one line."""
+    lock = execute.OutLock(args.out)
+    try:
+        return lock.acquire()
+    except execute.OutBusy as error:
+        raise SystemExit(f"python -m reproductions {args.command}: {error}") from None
+    except OSError as error:
+        why = "it is a file" if Path(args.out).is_file() else error.strerror or str(error)
+        raise SystemExit(f"python -m reproductions {args.command}: cannot use --out {args.out}: {why}; give a "
+                         "folder you can write") from None
 
 
 if __name__ == "__main__":

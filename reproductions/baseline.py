@@ -35,6 +35,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parent.parent
 BASELINES = Path(__file__).resolve().parent / "baselines"  # the release matrix's (matrix.py); a reproduction's own
 # baselines are in its folder (``Reproduction.baseline_path``)
 RTOL, ATOL = 1e-3, 1e-5
@@ -119,18 +120,94 @@ def write(baseline, path):
 
 
 def load(path):
+    """The baseline at ``path``, checked against the schema :func:`dumps` writes.
+
+    Raises:
+      BaselineError: missing, unreadable, not JSON, or of the wrong structure (one line naming the file, the first
+        problem found and how to restore it).
+    """
     path = Path(path)
     if not path.exists():
-        raise BaselineError(f"no baseline {path}: record one with `python -m reproductions record NAME`")
+        raise BaselineError(f"no baseline {path}: record one with `python -m reproductions record "
+                            f"{_entry_name(path)}`")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BaselineError(f"corrupt baseline {path}: {error}; restore it from git "
-                            f"(git checkout -- {path.name}) or re-record it") from None
-    missing = [k for k in ("format", "environment", "losses", "variables", "shapes", "steps") if k not in data]
-    if missing or data.get("format") != FORMAT:
-        raise BaselineError(f"malformed baseline {path}: missing {missing or 'a supported format'}; re-record it")
+        raise BaselineError(f"corrupt baseline {path}: {error}; {_restore(path)}") from None
+    problem = schema_problem(data)
+    if problem:
+        raise BaselineError(f"malformed baseline {path}: {problem}; {_restore(path)}")
     return data
+
+
+def _entry_name(path):
+    return Path(path).parent.parent.name  # <entry folder>/baselines/<dataset>.json
+
+
+def _restore(path):
+    """How to get a good baseline back: from git when the file is tracked in this repository (the command works
+    from the repository root), else by recording it again."""
+    record = f"re-record it with `python -m reproductions record {_entry_name(path)}`"
+    try:
+        inside = Path(path).resolve().relative_to(REPO)
+    except ValueError:
+        return record
+    return f"restore it with `git checkout -- {inside.as_posix()}` (from the repository root) or {record}"
+
+
+NONFINITE = ("nan", "inf", "-inf")  # how the runner's record writes non-finite losses (compat/record.py)
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_loss(value):
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)) or value in NONFINITE
+
+
+def _is_shape(value):
+    return isinstance(value, list) and all(_is_int(d) or d is None for d in value)
+
+
+def schema_problem(data):
+    """The first way ``data`` differs from a baseline's structure, or None.
+
+    The structure: ``format`` 1; ``steps`` an int; ``environment`` an object of strings; ``shapes`` label -> shape
+    (a list of ints) or an "unavailable: ..." string; ``variables`` a list of ``[name, shape]``; ``losses`` series ->
+    list of ``[int step, number or "nan"/"inf"/"-inf"]``.
+    """
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}, not an object"
+    missing = [k for k in ("format", "environment", "losses", "variables", "shapes", "steps") if k not in data]
+    if missing:
+        return f"missing {missing}"
+    if data["format"] != FORMAT:
+        return f"format {data['format']!r}, this harness reads format {FORMAT}"
+    if not _is_int(data["steps"]):
+        return f"steps must be an integer, got {data['steps']!r}"
+    if not isinstance(data["environment"], dict) or not all(isinstance(v, str) for v in data["environment"].values()):
+        return f"environment must be an object of strings, got {data['environment']!r}"[:200]
+    if not isinstance(data["shapes"], dict):
+        return f"shapes must be an object (label -> shape), got {type(data['shapes']).__name__}"
+    for label, shape in data["shapes"].items():
+        if not (_is_shape(shape) or isinstance(shape, str)):
+            return f"shape of {label!r} must be a list of integers, got {shape!r}"
+    if not isinstance(data["variables"], list):
+        return f"variables must be a list of [name, shape], got {type(data['variables']).__name__}"
+    for item in data["variables"]:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and _is_shape(item[1])):
+            return f"each variable must be [name, shape], got {item!r}"
+    if not isinstance(data["losses"], dict):
+        return f"losses must be an object (series -> [[step, value], ...]), got {type(data['losses']).__name__}"
+    for series, points in data["losses"].items():
+        if not isinstance(points, list):
+            return f"loss series {series!r} must be a list of [step, value], got {points!r}"
+        for point in points:
+            if not (isinstance(point, list) and len(point) == 2 and _is_int(point[0]) and _is_loss(point[1])):
+                return (f"loss series {series!r}: each point must be [integer step, number or \"nan\"/\"inf\"], "
+                        f"got {point!r}")
+    return None
 
 
 def from_result(result):

@@ -94,6 +94,43 @@ _FIELDS = {f.name for f in fields(Reproduction)} - {"name", "folder"}
 _TUPLES = ("args", "resume_args", "benchmark_steps")
 
 
+def _strings(value):
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _string_map(value):
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+
+def _whole(value, least):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+# What each key of entry.json must hold (null is allowed where the field's default is None), and how to say it.
+_TYPES = {"script": (lambda v: isinstance(v, str), "a path"),
+          "summary": (lambda v: isinstance(v, str), "a string"),
+          "article": (lambda v: isinstance(v, str), "a string"),
+          "args": (_strings, "a list of strings"),
+          "seed": (lambda v: _whole(v, 0), "an integer >= 0"),
+          "smoke_steps": (lambda v: _whole(v, 1), "an integer >= 1"),
+          "full_steps": (lambda v: _whole(v, 1), "an integer >= 1"),
+          "shapes": (_string_map, "an object of label -> expression"),
+          "samples": (lambda v: isinstance(v, str), "a glob"),
+          "idx_dir": (lambda v: isinstance(v, str), "a folder"),
+          "timeout": (_number, "seconds > 0"),
+          "rtol": (_number, "a number > 0"),
+          "sampler": (lambda v: isinstance(v, str) and ":" in v, "\"module:function\""),
+          "checkpoint_every": (lambda v: _whole(v, 1), "an integer >= 1"),
+          "resume_args": (_strings, "a list of strings"),
+          "benchmark_steps": (lambda v: isinstance(v, list) and len(v) == 2 and all(_whole(n, 0) for n in v),
+                              "[warm-up, timed] steps"),
+          "why": (_string_map, "an object of key -> reason")}
+
+
 def load_entry(folder):
     """The :class:`Reproduction` described by ``folder/entry.json`` (the folder's name is its name)."""
     folder = Path(folder)
@@ -107,6 +144,10 @@ def load_entry(folder):
     unknown = sorted(set(data) - _FIELDS)
     if unknown:
         raise CatalogError(f"{path}: unknown key(s) {unknown}; known: {sorted(_FIELDS)}")
+    for key, value in data.items():
+        valid, what = _TYPES[key]
+        if not (valid(value) or (value is None and getattr(Reproduction, key, 0) is None)):
+            raise CatalogError(f"{path}: \"{key}\" must be {what}, got {json.dumps(value)[:80]}; fix it")
     for key in _TUPLES:
         if data.get(key) is not None:
             data[key] = tuple(data[key])

@@ -3,8 +3,13 @@ recorded: every step's losses, the trainable variables, the output shapes, its n
 
 Working directories live under ``OUT/runs/<dataset>/<reproduction>/<mode>/`` (two levels below a per-dataset
 folder, so a script's ``../../MNIST_data`` stays inside OUT and apart per dataset). A smoke run starts from an empty
-folder; a full run keeps its folder, so a script that checkpoints can resume.
+folder; a full run keeps its folder, so a script that checkpoints can resume. One harness at a time works in an
+OUT folder (:class:`OutLock`), and the training subprocess never outlives the harness: it runs in a process group
+of its own, which :func:`run` ends when the harness is stopped (SIGTERM, Ctrl-C) or the run times out.
 """
+import ctypes
+import errno
+import fcntl
 import json
 import math
 import os
@@ -12,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +36,7 @@ class RunResult:
     dataset: str
     seed: int
     mode: str
+    kind: str = "check"  # the command that made it: "check" or "run" (saved apart: OUT/results/<kind>/)
     status: str = "ok"  # "ok", "error", "timeout", "no data"
     message: str = ""
     steps: int = 0
@@ -52,15 +59,102 @@ class RunResult:
         return min(hits) if hits else None
 
     def save(self, path):
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.__dict__, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
+        """Write atomically, through a temporary file of this writer's own beside ``path``."""
+        write_atomically(path, json.dumps(self.__dict__, indent=1))
 
     @classmethod
     def load(cls, path):
-        return cls(**json.loads(Path(path).read_text(encoding="utf-8")))
+        """The result saved at ``path``.
+
+        Raises:
+          ResultsError: the file is unreadable, not JSON, or not a saved result (one line naming it).
+        """
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise TypeError(f"a JSON {type(data).__name__}, not an object")
+            return cls(**data)
+        except (OSError, UnicodeDecodeError, ValueError, TypeError) as error:
+            raise ResultsError(f"corrupt results file {path} ({error}): delete it, or run the check again to "
+                               "replace it") from None
+
+
+class ResultsError(Exception):
+    """A saved result that cannot be read back; the message names the file and what to do."""
+
+
+def write_atomically(path, text):
+    """Write ``text`` to ``path`` through a uniquely named temporary file in the same folder and ``os.replace``:
+    a reader sees the old file or the new one, never a part, and two writers never share a temporary name."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+class OutBusy(Exception):
+    """Another harness holds the OUT folder; the message names its pid."""
+
+
+class OutLock:
+    """One harness at a time in an OUT folder: two runs into one folder would delete each other's working
+    directories and overwrite each other's results.
+
+    The lock is an ``flock`` on ``OUT/.lock``, which holds the holder's pid. The kernel drops the lock when its
+    holder exits however it exits, so a lock left by a killed harness is never in the way; its pid, still in the
+    file, is reported when the next run takes the folder over. The file itself stays (emptied on a clean release):
+    removing it could let two runs lock two different files of one name.
+    """
+
+    NAME = ".lock"
+
+    def __init__(self, out):
+        self.path = Path(out) / self.NAME
+        self.handle = None
+        self.stale = None  # the pid of a holder that died without releasing, when taken over
+
+    def acquire(self):
+        """Take the lock.
+
+        Raises:
+          OutBusy: another live harness holds it.
+          OSError: OUT cannot be created or written.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            holder = os.pread(handle, 64, 0).decode(errors="replace").strip() or "unknown"
+            os.close(handle)
+            if error.errno in (errno.EWOULDBLOCK, errno.EACCES):
+                raise OutBusy(f"{self.path.parent} is in use by another harness (pid {holder}): wait for it to "
+                              "finish, or give another --out") from None
+            raise
+        left = os.pread(handle, 64, 0).decode(errors="replace").strip()
+        self.stale = int(left) if left.isdigit() and int(left) != os.getpid() else None
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        self.handle = handle
+        return self
+
+    def release(self):
+        if self.handle is not None:
+            os.ftruncate(self.handle, 0)
+            os.close(self.handle)  # closing drops the flock
+            self.handle = None
+
+    def __enter__(self):
+        return self if self.handle is not None else self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
 
 
 def prepare_idx(dataset, target, out):
@@ -110,9 +204,7 @@ def resume_point(entry, record, samples):
                           "without --resume")
     kept = [e for e in kept if ("step" in e and e["step"] <= step) or
             ("checkpoint" in e and e["checkpoint"]["step"] <= step)]
-    tmp = Path(record).with_suffix(".tmp")
-    tmp.write_text("".join(json.dumps(e) + "\n" for e in kept), encoding="utf-8")
-    os.replace(tmp, record)
+    write_atomically(record, "".join(json.dumps(e) + "\n" for e in kept))
     for path in Path(samples).glob("step-*.npz"):
         if int(path.stem.split("-")[1]) > step:
             path.unlink()
@@ -167,6 +259,10 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None, r
     """
     out = Path(out).resolve()
     workdir = out / "runs" / dataset / entry.name / mode
+    if not entry.script_path.is_file():
+        return RunResult(entry.name, dataset, entry.seed, mode, status="error",
+                         message=f"no script {entry.script_path}: restore it, or fix \"script\" in "
+                                 f"{entry.folder / 'entry.json' if entry.folder else 'its entry'}")
     if mode == "smoke" and workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -199,14 +295,20 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None, r
     with open(result.log, "a" if first_step else "w", encoding="utf-8") as log:
         log.write("$ " + " ".join(command) + "\n")
         log.flush()
-        process = subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, env=environment,
-                                   start_new_session=True)
+        process = None
         try:
+            process = subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, env=environment,
+                                       start_new_session=True, preexec_fn=_end_with_harness)
             code = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # the whole group: TF may have spawned helpers
-            process.wait()
+            end_group(process, grace=0)
             code = None
+        except BaseException as stop:  # SIGTERM/Ctrl-C in the harness: its run must not go on writing without it
+            if process is not None:
+                end_group(process)
+                stop.add_note(f"ended {entry.name}'s training run (process group {process.pid}); what it recorded "
+                              f"is in {workdir}")
+            raise
     result.seconds = round(time.perf_counter() - started, 2)
     parse_record(record, result)
     if code is None:
@@ -224,6 +326,33 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None, r
     grids = sorted(workdir.glob(entry.samples), key=lambda p: (p.stat().st_mtime, p.name))
     result.samples = str(grids[-1]) if grids else None
     return result
+
+
+def _end_with_harness():
+    """In the child, before the runner starts: SIGTERM it when the harness dies, even by SIGKILL, which the harness
+    cannot answer by ending the group itself (Linux ``prctl(PR_SET_PDEATHSIG)``; elsewhere nothing)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # 1: PR_SET_PDEATHSIG
+
+
+def end_group(process, grace=5.0):
+    """End ``process`` and everything in its process group (TensorFlow may have spawned helpers): SIGTERM first,
+    so the runner can write its record's end line, then SIGKILL after ``grace`` seconds for whatever is left."""
+    if grace:
+        _signal_group(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+    _signal_group(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _signal_group(group, sig):
+    try:
+        os.killpg(group, sig)
+    except ProcessLookupError:  # the group is already gone
+        pass
 
 
 def _last_error_line(log):
