@@ -16,6 +16,7 @@ import math
 
 import tensorflow as _tf
 from tensorflow.python.ops import rnn as _core_rnn
+from tf_keras.src.layers.rnn import legacy_cell_wrappers as _wrappers
 from tf_keras.src.layers.rnn import legacy_cells as _cells
 
 _v1 = _tf.compat.v1
@@ -28,9 +29,11 @@ GRUCell = _cells.GRUCell
 LSTMCell = _cells.LSTMCell
 LSTMStateTuple = _cells.LSTMStateTuple
 MultiRNNCell = _cells.MultiRNNCell
-DropoutWrapper = _v1.nn.rnn_cell.DropoutWrapper
-DeviceWrapper = _v1.nn.rnn_cell.DeviceWrapper
-ResidualWrapper = _v1.nn.rnn_cell.ResidualWrapper
+# the classes tf.compat.v1.nn.rnn_cell exports, taken from their module (touching that lazily loaded namespace
+# would add a stray `rnn_cell` to tf.compat.v1's dir())
+DropoutWrapper = _wrappers.DropoutWrapper
+DeviceWrapper = _wrappers.DeviceWrapper
+ResidualWrapper = _wrappers.ResidualWrapper
 
 static_rnn = _v1.nn.static_rnn
 static_bidirectional_rnn = _v1.nn.static_bidirectional_rnn
