@@ -225,7 +225,7 @@ def test_import_compat_v1_applies_its_rows_for_the_process(tmp_path):
 def test_rows_revert_to_the_very_objects_they_replaced(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("COMPAT_MNIST_DATASET", raising=False)
-    argv, path0, cwd = sys.argv, sys.path[0], os.getcwd()
+    argv, path0, cwd, path_before = sys.argv, sys.path[0], os.getcwd(), list(sys.path)
     marker = patches.mark()
     patches.REGISTRY["sys.argv"].apply(["script.py", "x"])
     patches.REGISTRY["sys.path[0]"].apply(str(tmp_path))
@@ -234,9 +234,12 @@ def test_rows_revert_to_the_very_objects_they_replaced(tmp_path, monkeypatch):
     assert sys.argv == ["script.py", "x"] and os.getcwd() == "/" and os.environ["COMPAT_MNIST_DATASET"]
     with pytest.raises(RuntimeError, match="already applied"):
         patches.REGISTRY["sys.argv"].apply([])
+    patches.REGISTRY["sampler lookup path"].apply(str(tmp_path / "samplers"))
+    assert sys.path[0] == str(tmp_path / "samplers")
     patches.revert_since(marker)
     assert sys.argv is argv and sys.path[0] == path0 and os.getcwd() == cwd
     assert "COMPAT_MNIST_DATASET" not in os.environ
+    assert sys.path == path_before  # sys.path[0] put back and the inserted entry gone
     assert patches.applied()[marker:] == []
 
 
