@@ -58,7 +58,10 @@ class RecordWriter:
     def __init__(self, path, append=False):
         self.path = path
         self._file = open(path, "ab" if append else "wb", buffering=0)
-        self._complete = self._file.seek(0, os.SEEK_END)  # bytes up to the end of the last complete line
+        try:
+            self._complete = self._file.seek(0, os.SEEK_END)  # bytes up to the end of the last complete line
+        except OSError:  # a pipe (--record /dev/stdout): nothing to cut back
+            self._complete = None
 
     def write(self, event, step):
         """Append one line; False (after one message on stderr) when it cannot be written: stop recording."""
@@ -69,13 +72,15 @@ class RecordWriter:
         except OSError as error:
             self._stop(error, step)
             return False
-        self._complete = self._file.tell()
+        if self._complete is not None:
+            self._complete = self._file.tell()
         return True
 
     def _stop(self, error, step):
         reason = os.strerror(error.errno) if error.errno else str(error)
         try:  # cut a half-written line off, so every line of the record stays parseable
-            os.ftruncate(self._file.fileno(), self._complete)
+            if self._complete is not None:
+                os.ftruncate(self._file.fileno(), self._complete)
         except (OSError, ValueError):  # a device such as /dev/full cannot be truncated: nothing was written anyway
             pass
         self.close()
