@@ -596,9 +596,9 @@ def test_beam_search_decoder_matches_numpy_beam_search(length_penalty):
     graph = tf.Graph()
     with graph.as_default():
         cell = tf1.contrib.rnn.BasicRNNCell(units)
-        decoder = s2s.BeamSearchDecoder(cell, tf.constant(embedding), [0, 1], end, cell.zero_state(2 * beam, tf.float32),
-                                        beam, output_layer=tf1.layers.Dense(vocab),
-                                        length_penalty_weight=length_penalty)
+        decoder = s2s.BeamSearchDecoder(cell, tf.constant(embedding), [0, 1], end,
+                                        cell.zero_state(2 * beam, tf.float32), beam,
+                                        output_layer=tf1.layers.Dense(vocab), length_penalty_weight=length_penalty)
         outputs, _, _ = s2s.dynamic_decode(decoder, maximum_iterations=steps)
         variables = v1.global_variables()
         kernel, bias, dense_w, dense_b, out = _run(graph, variables + [outputs])

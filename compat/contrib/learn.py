@@ -1,7 +1,8 @@
 """What ``tf.contrib.learn`` tutorials used besides its estimators, from TF 1.15's documented behaviour.
 
-- ``datasets.load_dataset`` (``"mnist"``) and ``datasets.base``: the CSV loaders of the Iris-style tutorials (``Dataset(data, target)`` is the namedtuple they
-  returned). The MNIST loader of ``contrib.learn.datasets`` is ``compat.input_data``.
+- ``datasets.load_dataset`` (``"mnist"``) and ``datasets.base``: the CSV loaders of the Iris-style tutorials
+  (``Dataset(data, target)`` is the namedtuple they returned). The MNIST loader of ``contrib.learn.datasets`` is
+  ``compat.input_data``.
 - ``preprocessing``: ``VocabularyProcessor`` and ``CategoricalVocabulary`` (text-classification tutorials).
 """
 import collections
