@@ -7,25 +7,20 @@ One test of each kind per ported reproduction of the catalog. The legacy script 
 reproduction with ``-k 004_vanilla_gan``. Below the parametrized tests, the properties a single port has that a
 loss trajectory cannot show (moving statistics, the noise stream, the shared Adam).
 """
-import os
 import subprocess
 import sys
 import textwrap
 
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+import pytest
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from reproductions import equivalence  # noqa: E402
-from reproductions.catalog import BY_NAME  # noqa: E402
+from conftest import needs_fashion
+from reproductions import equivalence
+from reproductions.catalog import BY_NAME
 
 STEPS = 200
 PORTED = equivalence.ported()
 MISTAKES = [(name, mistake) for name in PORTED for mistake in BY_NAME[name].port().MISTAKES]
-NO_DATA = equivalence.fashion_mnist_available()
-needs_data = pytest.mark.skipif(NO_DATA is not None, reason=NO_DATA or "")
 SAMPLE_EVERY = 4
 
 
@@ -66,7 +61,7 @@ def trajectories(legacy_runs):
 
 
 @pytest.mark.slow
-@needs_data
+@needs_fashion
 @pytest.mark.parametrize("name", PORTED)
 def test_port_follows_the_legacy_trajectory(trajectories, name):
     comparison = trajectories(name)
@@ -78,7 +73,7 @@ def test_port_follows_the_legacy_trajectory(trajectories, name):
 
 
 @pytest.mark.slow
-@needs_data
+@needs_fashion
 @pytest.mark.parametrize("name, mistake", MISTAKES, ids=[f"{n}-{m}" for n, m in MISTAKES])
 def test_check_catches_the_porting_mistake(legacy_runs, name, mistake):
     made = BY_NAME[name].port().MISTAKES[mistake]
@@ -90,7 +85,7 @@ def test_check_catches_the_porting_mistake(legacy_runs, name, mistake):
 
 # --- properties of single ports ----------------------------------------------------------------------------------
 
-@needs_data
+@needs_fashion
 def test_replayed_tf1_batch_order_matches_the_runtime_loader():
     # Two implementations of TF1's next_batch (the runtime's DataSet and the equivalence replay) over an epoch
     # boundary, on small synthetic data: same batches when NumPy starts from the same seed.
@@ -108,7 +103,7 @@ def test_replayed_tf1_batch_order_matches_the_runtime_loader():
 
 
 @pytest.mark.slow
-@needs_data
+@needs_fashion
 def test_004_d_loss_is_the_sum_of_its_terms(trajectories):
     # an identity of the script's losses, independent of the tolerance
     for losses in trajectories("004_vanilla_gan").modern[::2]:
@@ -116,7 +111,7 @@ def test_004_d_loss_is_the_sum_of_its_terms(trajectories):
 
 
 @pytest.mark.slow
-@needs_data
+@needs_fashion
 def test_002_first_step_is_bit_identical(trajectories):
     # step 1 is a forward pass of the same weights on the same real batch: equal to the bit, whatever the
     # tolerance (a wrong batch, label or weight order shows here)
@@ -125,7 +120,7 @@ def test_002_first_step_is_bit_identical(trajectories):
 
 
 @pytest.mark.slow
-@needs_data
+@needs_fashion
 def test_003_first_two_steps_agree_to_rounding(trajectories):
     # Steps 1 and 2 are computed before any Adam arithmetic could differ (G's first loss from the initial weights
     # and the first noise; D's first loss from the first real batch and G's images made before its update): they
@@ -139,7 +134,7 @@ STATISTICS_STEP = 20  # a multiple of SAMPLE_EVERY: 001's legacy run dumped its 
 
 
 @pytest.mark.slow
-@needs_data
+@needs_fashion
 def test_001_moving_statistics_follow_the_legacy_update_ops(legacy_runs):
     # The moving statistics never enter a training loss, so the trajectory check cannot see them. After 20 steps
     # the legacy run has moved the generator's batch norms 10 times (G steps only) and the discriminator's 20 times
@@ -177,7 +172,7 @@ NOISE_PROBE = textwrap.dedent("""
 
 
 @pytest.mark.slow
-@needs_data
+@needs_fashion
 def test_001_noise_is_the_legacy_graph_stream(tmp_path, seed=7):
     # The legacy graph built by the runner (stopped before its first training step): its one normal op's seeds,
     # and its first three draws from a fresh session, against the port's LegacyNoise. Seed 7, not the catalog's 1:
@@ -213,7 +208,7 @@ def _moving_statistics_after_first_loop_step_generator_call(legacy_weights, **po
 
 
 @pytest.mark.slow
-@needs_data
+@needs_fashion
 def test_002_batch_norm_moving_statistics_match_the_legacy_run(legacy_runs):
     # The training losses never see the moving statistics (training mode normalises with the batch's), so the
     # trajectory check cannot catch a wrong momentum. The runner dumps G's weights at the first combined step,
