@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from PIL import Image
 
@@ -296,6 +297,7 @@ def _bare_run(tmp_path, *args, **env):
                           text=True, timeout=300, env={**base, "PYTHONPATH": str(REPO), **env})
 
 
+@pytest.mark.slow  # three TensorFlow start-ups
 def test_tensorflow_start_up_noise_is_off_unless_asked_for(tmp_path):
     script = tmp_path / "tiny.py"
     script.write_text("import sys\nimport tensorflow as tf\nx = tf.placeholder(tf.float32, [2])\n"
