@@ -417,6 +417,8 @@ TABLE = (
     Era("tf.contrib.framework", "compat.contrib.framework", _CONTRIB, "tf_slim (arg_scope, get_variables ...), tf.train, tf.nest",
         "served by compat.contrib.framework from tf_slim and core TensorFlow"),
     Era("tf.contrib.framework.nest", "tensorflow.python.util.nest", _CONTRIB, "tf.nest"),
+    Era("tf.contrib.framework.nest.is_sequence", "tensorflow.python.util.nest:is_nested",
+        "TF 2.0 (nest.is_sequence renamed is_nested)", "tf.nest.is_nested"),
     Era("tf.contrib.slim.nets", "tf_slim.nets", _CONTRIB, "tf_slim.nets (or tf.keras.applications)",
         "served by tf_slim: vgg, resnet_v1/v2, inception, alexnet, overfeat as in TF 1.15"),
     Era("tf.contrib.eager", "compat.contrib.eager", _CONTRIB, "core TF 2 eager: tf.function, tf.GradientTape, tf.Variable",

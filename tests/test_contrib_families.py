@@ -734,6 +734,7 @@ def test_framework_arg_scope_variables_and_checkpoints(tmp_path):
     assert dict(fw.list_variables(path))["net/w"] == [2]
     np.testing.assert_array_equal(fw.load_checkpoint(path).get_tensor("net/w"), [1.5, -2.0])
     assert fw.nest.flatten({"b": [1, 2], "a": 3}) == [3, 1, 2]
+    assert fw.nest.is_sequence((1, 2)) and not fw.nest.is_sequence("ab")  # strings are atoms
 
 
 def test_framework_shape_checks_placeholders_and_smart_cond():
