@@ -8,8 +8,10 @@ record NAME... | report | publish``
 - ``run``     run (smoke by default, ``--full`` for the script's full length, scored at its checkpoints: see
   ``quality.py``) and show what was recorded;
 - ``check``   smoke-run and compare with the committed baselines; non-zero exit on any regression or error;
-- ``record``  smoke-run and (re)write the baselines — only when asked, atomically, never from a failed run;
-- ``report``  the table, figures and index page from the last check or full run (``check --report`` does both);
+- ``record``  smoke-run and (re)write the baselines — only when asked, atomically, never from a failed run or one
+  that stopped short of the entry's length;
+- ``report``  the table, figures and index page: each reproduction's last check, then its last run in a row of
+  its own (``check --report`` checks and reports);
 - ``publish`` copy full runs' figures and summaries into results/ (for the README) and print their README lines;
 - ``quality`` score the published upstream grids and any grid given (e.g. a full run's newest) with the evaluation
   classifier, side by side (see ``grids.py`` and ``metrics.py``).
