@@ -512,8 +512,8 @@ TABLE = (
         _CONTRIB, "a Keras encoder-decoder with tf.keras.layers.AdditiveAttention"),
     Era("tf.contrib.legacy_seq2seq.model_with_buckets", "compat.contrib.seq2seq:model_with_buckets", _CONTRIB,
         "tf.data.experimental.bucket_by_sequence_length + one Keras model"),
-    Era("tf.contrib.legacy_seq2seq.embedding_tied_rnn_seq2seq", None, _CONTRIB,
-        "a Keras encoder-decoder sharing one Embedding and cell"),
+    Era("tf.contrib.legacy_seq2seq.embedding_tied_rnn_seq2seq", "compat.contrib.seq2seq:embedding_tied_rnn_seq2seq",
+        _CONTRIB, "a Keras encoder-decoder sharing one Embedding and cell"),
     Era("tf.contrib.legacy_seq2seq.one2many_rnn_seq2seq", None, _CONTRIB, "a Keras model with one encoder and several "
         "decoders"),
     Era("tf.contrib.seq2seq", "compat.contrib.decoder", _CONTRIB,

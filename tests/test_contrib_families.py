@@ -633,6 +633,25 @@ def test_beam_search_decoder_matches_numpy_beam_search(length_penalty):
         assert t + 1 == raw.predicted_ids.shape[1] or finished.all()
 
 
+def test_embedding_tied_seq2seq_shares_one_embedding_and_cell():
+    seq = tf1.contrib.legacy_seq2seq
+    with tf.Graph().as_default() as graph:
+        ids = [tf.constant([1, 2]), tf.constant([3, 0])]
+        outputs, _ = seq.embedding_tied_rnn_seq2seq(ids, ids, tf1.contrib.rnn.GRUCell(4), 7, 3,
+                                                    num_decoder_symbols=6)
+        greedy, _ = seq.embedding_tied_rnn_seq2seq(ids, ids, tf1.contrib.rnn.GRUCell(4), 7, 3, num_decoder_symbols=6,
+                                                   feed_previous=v1.placeholder_with_default(True, []),
+                                                   scope="greedy")
+        names = [v.name for v in v1.global_variables()]
+        got = _run(graph, outputs + greedy)
+    tied = "embedding_tied_rnn_seq2seq/combined_tied_rnn_seq2seq/tied_rnn_seq2seq/output_projection_wrapper/"
+    assert names[:7] == ["embedding_tied_rnn_seq2seq/embedding:0", tied + "gru_cell/gates/kernel:0",
+                         tied + "gru_cell/gates/bias:0", tied + "gru_cell/candidate/kernel:0",
+                         tied + "gru_cell/candidate/bias:0", tied + "kernel:0", tied + "bias:0"]
+    assert len(names) == 14  # one set each: encoder and decoder share the cell, both branches share variables
+    assert [o.shape for o in got] == [(2, 6)] * 4
+
+
 def test_seq2seq_decoder_framework_is_an_honest_dead_end():
     for name in ("tf.contrib.seq2seq.ScheduledOutputTrainingHelper", "tf.contrib.seq2seq.BahdanauMonotonicAttention",
                  "tf.contrib.legacy_seq2seq.one2many_rnn_seq2seq"):

@@ -181,6 +181,34 @@ def embedding_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_encoder_symb
                                   encoder_state)
 
 
+def embedding_tied_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_symbols, embedding_size,
+                               num_decoder_symbols=None, output_projection=None, feed_previous=False, dtype=None,
+                               scope=None):
+    """``tied_rnn_seq2seq`` over ids embedded by one shared ``embedding`` ``[num_symbols, embedding_size]`` (scope
+    ``embedding_tied_rnn_seq2seq``); the cell is wrapped in an ``OutputProjectionWrapper`` to
+    ``num_decoder_symbols`` (default ``num_symbols``) unless ``output_projection``. ``feed_previous`` may be a bool
+    or a boolean tensor. Returns ``(outputs, state)``."""
+    with _v1.variable_scope(scope or "embedding_tied_rnn_seq2seq", dtype=dtype) as scope:
+        dtype = scope.dtype
+        _check_projection(output_projection, num_symbols, dtype)
+        embedding = _v1.get_variable("embedding", [num_symbols, embedding_size], dtype=dtype)
+        emb_encoder_inputs = [_tf.nn.embedding_lookup(embedding, x) for x in encoder_inputs]
+        emb_decoder_inputs = [_tf.nn.embedding_lookup(embedding, x) for x in decoder_inputs]
+        if output_projection is None:
+            cell = _rnn.OutputProjectionWrapper(cell, num_decoder_symbols or num_symbols)
+
+        def decoder(feed, update=True):
+            loop_function = _argmax_and_embed(embedding, output_projection, update) if feed else None
+            return tied_rnn_seq2seq(emb_encoder_inputs, emb_decoder_inputs, cell, loop_function=loop_function,
+                                    dtype=dtype)
+
+        if isinstance(feed_previous, bool):
+            return decoder(feed_previous)
+        batch_size = encoder_inputs[0].shape[0] or _tf.shape(encoder_inputs[0])[0]
+        return _decode_either_way(lambda feed: decoder(feed, update=False), feed_previous, len(decoder_inputs),
+                                  cell.zero_state(batch_size, dtype))
+
+
 def attention_decoder(decoder_inputs, initial_state, attention_states, cell, output_size=None, num_heads=1,
                       loop_function=None, dtype=None, scope=None, initial_state_attention=False):
     """An RNN decoder attending over ``attention_states`` ``[batch, length, size]`` (Bahdanau-style, TF 1.15's
