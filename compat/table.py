@@ -514,8 +514,8 @@ TABLE = (
         "tf.data.experimental.bucket_by_sequence_length + one Keras model"),
     Era("tf.contrib.legacy_seq2seq.embedding_tied_rnn_seq2seq", "compat.contrib.seq2seq:embedding_tied_rnn_seq2seq",
         _CONTRIB, "a Keras encoder-decoder sharing one Embedding and cell"),
-    Era("tf.contrib.legacy_seq2seq.one2many_rnn_seq2seq", None, _CONTRIB, "a Keras model with one encoder and several "
-        "decoders"),
+    Era("tf.contrib.legacy_seq2seq.one2many_rnn_seq2seq", "compat.contrib.seq2seq:one2many_rnn_seq2seq", _CONTRIB,
+        "a Keras model with one encoder and several decoders"),
     Era("tf.contrib.seq2seq", "compat.contrib.decoder", _CONTRIB,
         "a Keras decoder loop (tensorflow_addons.seq2seq, its successor, does not support TF 2.21)",
         "served by compat.contrib.decoder and .attention: BasicDecoder, dynamic_decode, the Training/GreedyEmbedding/"

@@ -652,9 +652,24 @@ def test_embedding_tied_seq2seq_shares_one_embedding_and_cell():
     assert [o.shape for o in got] == [(2, 6)] * 4
 
 
+def test_one2many_seq2seq_gives_each_decoder_its_scope():
+    seq = tf1.contrib.legacy_seq2seq
+    rnn = tf1.contrib.rnn
+    with tf.Graph().as_default() as graph:
+        ids = [tf.constant([1, 2]), tf.constant([3, 0])]
+        outputs, states = seq.one2many_rnn_seq2seq(ids, {"a": ids, "b": ids[:1]}, rnn.GRUCell(4),
+                                                   {"a": rnn.GRUCell(4), "b": rnn.GRUCell(4)}, 5, {"a": 6, "b": 3},
+                                                   2, feed_previous=v1.placeholder_with_default(False, []))
+        names = [v.name for v in v1.global_variables()]
+        got_a, got_b = _run(graph, [outputs["a"], outputs["b"]])
+    assert [o.shape for o in got_a] == [(2, 6)] * 2 and [o.shape for o in got_b] == [(2, 3)]
+    assert "one2many_rnn_seq2seq/one2many_decoder_b/embedding_rnn_decoder/embedding:0" in names
+    assert len(names) == len(set(names)) and sorted(states) == ["a", "b"]
+
+
 def test_seq2seq_decoder_framework_is_an_honest_dead_end():
     for name in ("tf.contrib.seq2seq.ScheduledOutputTrainingHelper", "tf.contrib.seq2seq.BahdanauMonotonicAttention",
-                 "tf.contrib.legacy_seq2seq.one2many_rnn_seq2seq"):
+                 "tf.contrib.seq2seq.LuongMonotonicAttention"):
         with pytest.raises(UnknownEraName) as caught:
             resolve(name)
         assert "TF 2.0" in str(caught.value) and "Keras" in str(caught.value)

@@ -209,6 +209,49 @@ def embedding_tied_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_symbols
                                   cell.zero_state(batch_size, dtype))
 
 
+def one2many_rnn_seq2seq(encoder_inputs, decoder_inputs_dict, enc_cell, dec_cells_dict, num_encoder_symbols,
+                         num_decoder_symbols_dict, embedding_size, feed_previous=False, dtype=None, scope=None):
+    """One embedded encoder, several decoders (multi-task): for each name, ``embedding_rnn_decoder`` with
+    ``dec_cells_dict[name]`` wrapped in an ``OutputProjectionWrapper`` to ``num_decoder_symbols_dict[name]``, in scope
+    ``one2many_decoder_<name>`` under ``one2many_rnn_seq2seq``.
+
+    Returns:
+      ``(outputs_dict, state_dict)`` keyed by decoder name.
+
+    Raises:
+      TypeError: when a cell is not an RNNCell; ValueError: when the decoder names of cells and inputs differ.
+    """
+    if not isinstance(enc_cell, _rnn.RNNCell):
+        raise TypeError(f"enc_cell is not an RNNCell: {type(enc_cell)}")
+    if set(dec_cells_dict) != set(decoder_inputs_dict):
+        raise ValueError("keys of dec_cells_dict != keys of decodre_inputs_dict")
+    for dec_cell in dec_cells_dict.values():
+        if not isinstance(dec_cell, _rnn.RNNCell):
+            raise TypeError(f"dec_cell is not an RNNCell: {type(dec_cell)}")
+    outputs_dict, state_dict = {}, {}
+    with _v1.variable_scope(scope or "one2many_rnn_seq2seq", dtype=dtype) as scope:
+        dtype = scope.dtype
+        enc_cell = _rnn.EmbeddingWrapper(enc_cell, embedding_classes=num_encoder_symbols,
+                                         embedding_size=embedding_size)
+        _, encoder_state = _v1.nn.static_rnn(enc_cell, encoder_inputs, dtype=dtype)
+        for name, decoder_inputs in decoder_inputs_dict.items():
+            num_decoder_symbols = num_decoder_symbols_dict[name]
+            with _v1.variable_scope(f"one2many_decoder_{name}"):
+                dec_cell = _rnn.OutputProjectionWrapper(dec_cells_dict[name], num_decoder_symbols)
+
+                def decoder(feed, inputs=decoder_inputs, cell=dec_cell, symbols=num_decoder_symbols):
+                    return embedding_rnn_decoder(inputs, encoder_state, cell, symbols, embedding_size,
+                                                 feed_previous=feed)
+
+                if isinstance(feed_previous, bool):
+                    outputs, state = decoder(feed_previous)
+                else:
+                    outputs, state = _decode_either_way(decoder, feed_previous, len(decoder_inputs), encoder_state)
+            outputs_dict[name] = outputs
+            state_dict[name] = state
+    return outputs_dict, state_dict
+
+
 def attention_decoder(decoder_inputs, initial_state, attention_states, cell, output_size=None, num_heads=1,
                       loop_function=None, dtype=None, scope=None, initial_state_attention=False):
     """An RNN decoder attending over ``attention_states`` ``[batch, length, size]`` (Bahdanau-style, TF 1.15's
