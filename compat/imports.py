@@ -57,7 +57,9 @@ class EraImporter:
                 if part != "*":
                     getattr(node, part)
         except namespace.UnknownEraName as error:  # an import statement must fail with an ImportError
-            raise ModuleNotFoundError(str(error), name=name) from None
+            failure = ModuleNotFoundError(str(error), name=name)  # what Python raises, so fallbacks read as before
+            failure.era_name = error.era_name  # ... marked as the runtime's answer (the runner's one-line report)
+            raise failure from None
         return node if fromlist else top
 
     def install(self):

@@ -194,6 +194,17 @@ def _script_traceback(error, script):
     return "".join(report.format())
 
 
+def _user_line(error, script):
+    """``file:line`` of the innermost user-code frame that raised ``error`` (relative to the script's folder)."""
+    where = None
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        if not frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+            where = (frame.f_code.co_filename, line)
+    if where is None:
+        return os.path.basename(script)
+    return f"{os.path.relpath(where[0], os.path.dirname(script))}:{where[1]}"
+
+
 def _shape_of(value):
     for attr in ("output_shape", "shape"):
         shape = getattr(value, attr, None)
@@ -313,7 +324,10 @@ def _run(script, args, options, record, weights, workdir):
         sys.stderr.write(_script_traceback(error, script))
         status, outcome = 130, "interrupted"
     except Exception as error:  # noqa: BLE001 - the script's error, reported as Python would report it
-        sys.stderr.write(_script_traceback(error, script))
+        if hasattr(error, "era_name"):  # an era name the runtime does not serve: its one line says what became of it
+            _log(f"{_user_line(error, script)}: {error}")
+        else:
+            sys.stderr.write(_script_traceback(error, script))
         status, outcome = 1, f"error: {type(error).__name__}: {error}"
     finally:
         importer.uninstall()
