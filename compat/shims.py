@@ -82,6 +82,41 @@ def sigmoid_cross_entropy_with_logits(*args, labels=None, logits=None, name=None
     return _tf().nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits, name=name)
 
 
+def _logits_first(function, positional, args, kwargs):
+    """Call ``function`` with TF 0.x positional arguments ``(logits, labels, ...)`` mapped onto keywords.
+
+    TF 1.0 put a ``_sentinel`` first in the cross-entropy ops and refused positional calls; today's
+    ``tf.compat.v1`` versions take ``(labels, logits)`` positionally, so a 0.x call would silently swap them.
+    """
+    kwargs.pop("_sentinel", None)
+    if len(args) > len(positional):
+        raise TypeError(f"{function.__name__}: positional arguments mean the TF 0.x order ({', '.join(positional)})")
+    for key, value in zip(positional, args):
+        if kwargs.get(key) is not None:
+            raise TypeError(f"{function.__name__}: {key} given both positionally (TF 0.x order) and by keyword")
+        kwargs[key] = value
+    return function(**kwargs)
+
+
+def softmax_cross_entropy_with_logits(*args, **kwargs):
+    """``tf.nn.softmax_cross_entropy_with_logits`` as TF 1.x and TF 0.x called it.
+
+    TF 0.x: ``softmax_cross_entropy_with_logits(logits, labels, dim=-1, name=None)``, positional allowed; TF 1.x
+    made it keyword-only (``labels=``, ``logits=``), so positional arguments can only mean the 0.x order. Served by
+    ``tf.compat.v1.nn.softmax_cross_entropy_with_logits``, the TF 1.x op: no gradient flows into ``labels``.
+    """
+    return _logits_first(_tf().nn.softmax_cross_entropy_with_logits, ("logits", "labels", "dim", "name"), args, kwargs)
+
+
+def sparse_softmax_cross_entropy_with_logits(*args, **kwargs):
+    """``tf.nn.sparse_softmax_cross_entropy_with_logits`` as TF 1.x and TF 0.x called it.
+
+    TF 0.x: ``sparse_softmax_cross_entropy_with_logits(logits, labels, name=None)``, positional allowed; TF 1.x made
+    it keyword-only, so positional arguments can only mean the 0.x order ``(logits, labels)``.
+    """
+    return _logits_first(_tf().nn.sparse_softmax_cross_entropy_with_logits, ("logits", "labels", "name"), args, kwargs)
+
+
 NINF = -np.inf
 
 

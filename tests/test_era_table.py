@@ -79,6 +79,8 @@ EXPECTED_TARGET = {
     "tf.batch_matmul": lambda: V1.matmul, "tf.listdiff": lambda: V1.setdiff1d, "tf.complex_abs": lambda: V1.abs,
     "tf.concat": lambda: shims.concat, "tf.concat_v2": lambda: V1.concat, "tf.split": lambda: shims.split,
     "tf.nn.sigmoid_cross_entropy_with_logits": lambda: shims.sigmoid_cross_entropy_with_logits,
+    "tf.nn.softmax_cross_entropy_with_logits": lambda: shims.softmax_cross_entropy_with_logits,
+    "tf.nn.sparse_softmax_cross_entropy_with_logits": lambda: shims.sparse_softmax_cross_entropy_with_logits,
     "tf.nn.deconv2d": lambda: V1.nn.conv2d_transpose,
     "tf.initialize_all_variables": lambda: V1.global_variables_initializer,
     "tf.initialize_local_variables": lambda: V1.local_variables_initializer,
@@ -303,6 +305,23 @@ def test_sigmoid_cross_entropy_accepts_every_era_spelling():
         np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
     with pytest.raises(TypeError):
         ce(logits=logits, labels=labels, targets=labels)
+
+
+def test_softmax_cross_entropies_read_positional_arguments_in_the_tf0_order():
+    logits = np.array([[2.0, -1.0, 0.5], [0.0, 3.0, -2.0]], np.float32)
+    labels = np.array([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]], np.float32)
+    shifted = logits.astype(np.float64) - logits.max(axis=1, keepdims=True)
+    log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    want = -(labels * log_softmax).sum(axis=1)  # swapped arguments would give another (finite) answer
+    ce = tf1.nn.softmax_cross_entropy_with_logits
+    for got in (ce(logits, labels), ce(labels=labels, logits=logits), ce(logits, labels, -1)):
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
+    classes = np.array([2, 0])
+    sparse = tf1.nn.sparse_softmax_cross_entropy_with_logits
+    for got in (sparse(logits, classes), sparse(labels=classes, logits=logits)):
+        np.testing.assert_allclose(got.numpy(), -log_softmax[[0, 1], classes], rtol=1e-6)
+    with pytest.raises(TypeError):
+        ce(logits, logits=logits)  # logits twice: positionally (TF 0.x order) and by keyword
 
 
 def test_deconv2d_spreads_each_input_over_its_stride_window():
