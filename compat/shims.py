@@ -134,6 +134,15 @@ def asfarray(a, dtype=np.float64):
     return np.asarray(a, dtype=dtype)
 
 
+def in1d(ar1, ar2, assume_unique=False, invert=False, **kwargs):
+    """``np.in1d`` (removed in NumPy 2.4): whether each element of ``ar1`` is in ``ar2``, as a FLAT boolean array.
+
+    ``np.isin`` is the replacement but keeps ``ar1``'s shape; ``in1d`` always flattened it first, so a script that
+    indexes the result with flat positions needs the flat answer.
+    """
+    return np.isin(np.ravel(ar1), ar2, assume_unique=assume_unique, invert=invert, **kwargs)
+
+
 def msort(a):
     """``np.msort`` (removed in NumPy 2.0): a copy sorted along the first axis, ``np.sort(a, axis=0)``."""
     return np.sort(a, axis=0)

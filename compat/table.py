@@ -657,7 +657,7 @@ TABLE = (
     Era("np.alltrue", "numpy:all", _NP2, "np.all"),
     Era("np.sometrue", "numpy:any", _NP2, "np.any"),
     Era("np.round_", "numpy:round", _NP2, "np.round"),
-    Era("np.in1d", "numpy:isin", "NumPy 2.4 (deprecated in 2.0)", "np.isin", "isin keeps the input's shape; in1d flattened"),
+    Era("np.in1d", "compat.shims:in1d", "NumPy 2.4 (deprecated in 2.0)", "np.isin", "isin keeps the input's shape; in1d flattened"),
     Era("np.trapz", "numpy:trapezoid", "NumPy 2.4 (deprecated in 2.0)", "np.trapezoid"),
     Era("np.mat", "numpy:asmatrix", _NP2, "np.asmatrix (better: plain arrays and @)"),
     Era("np.asscalar", "compat.shims:asscalar", "NumPy 1.23 (deprecated in 1.16)", "a.item()"),
