@@ -57,6 +57,14 @@ def _results_path(out, name, dataset, kind):
     return Path(out) / "results" / kind / f"{name}.{dataset}.json"
 
 
+def _save(result, path):
+    try:
+        result.save(path)
+    except OSError as error:
+        raise SystemExit(f"python -m reproductions: cannot save {result.name}'s result as {path}: "
+                         f"{error.strerror or error}; its run is kept in {result.workdir or Path(path).parent}") from None
+
+
 def _say(message):
     print(message, flush=True)
 
@@ -98,7 +106,7 @@ def cmd_run(args):
         if args.full:  # score whatever checkpoints it reached, even when it failed later
             result.quality = quality.trajectory(Path(result.workdir) / execute.SAMPLES_DIR, args.dataset,
                                                 Path(args.out) / "classifiers", say=_say)
-        result.save(_results_path(args.out, entry.name, args.dataset, "run"))
+        _save(result, _results_path(args.out, entry.name, args.dataset, "run"))
         _say(f"{entry.name}: {result.status} after {result.steps} steps in {result.seconds:.1f} s"
              + (f" — {result.message}" if result.message else "")
              + "".join(f"\n  {s}: last {p[-1][1]:.4f} (step {p[-1][0]})" for s, p in result.losses.items()))
@@ -111,7 +119,7 @@ def cmd_run(args):
 def check_one(entry, dataset, out):
     """Smoke-run one reproduction and compare; returns (result, verdict)."""
     result = execute.run(entry, dataset, out)
-    result.save(_results_path(out, entry.name, dataset, "check"))
+    _save(result, _results_path(out, entry.name, dataset, "check"))
     if not result.ok:
         return result, baseline.Verdict(entry.name, "ERROR", details=[f"{result.status}: {result.message}"])
     try:
@@ -162,6 +170,16 @@ def write_report(rows, out, entries):
     """The figures and index page of ``rows`` ((RunResult, Verdict or None), as ``check`` or ``report`` reached
     them) in OUT/report/; a ``run``'s figure is named apart from the check's (``<name>.<dataset>.run.png``)."""
     folder = Path(out) / "report"
+    try:
+        _write_report(rows, folder, entries)
+    except OSError as error:  # the results are saved; only the pictures could not be written
+        why = "it is a file" if folder.is_file() else error.strerror or str(error)
+        raise SystemExit(f"python -m reproductions: cannot write the report in {folder}: {why}; the results are "
+                         f"saved in {Path(out) / 'results'}: free or fix that folder, then `report` again") from None
+
+
+def _write_report(rows, folder, entries):
+    folder.mkdir(parents=True, exist_ok=True)
     figures = []
     by_name = {entry.name: entry for entry in entries}
     for result, verdict in rows:

@@ -131,6 +131,15 @@ _TYPES = {"script": (lambda v: isinstance(v, str), "a path"),
           "why": (_string_map, "an object of key -> reason")}
 
 
+def _type_problem(data):
+    """The first key of an entry's ``data`` whose value has the wrong type, said in words, or None."""
+    for key, value in data.items():
+        valid, what = _TYPES[key]
+        if not (valid(value) or (value is None and getattr(Reproduction, key, 0) is None)):
+            return f"\"{key}\" must be {what}, got {json.dumps(value)[:80]}"
+    return None
+
+
 def load_entry(folder):
     """The :class:`Reproduction` described by ``folder/entry.json`` (the folder's name is its name)."""
     folder = Path(folder)
@@ -144,10 +153,9 @@ def load_entry(folder):
     unknown = sorted(set(data) - _FIELDS)
     if unknown:
         raise CatalogError(f"{path}: unknown key(s) {unknown}; known: {sorted(_FIELDS)}")
-    for key, value in data.items():
-        valid, what = _TYPES[key]
-        if not (valid(value) or (value is None and getattr(Reproduction, key, 0) is None)):
-            raise CatalogError(f"{path}: \"{key}\" must be {what}, got {json.dumps(value)[:80]}; fix it")
+    problem = _type_problem(data)
+    if problem:
+        raise CatalogError(f"{path}: {problem}; fix it")
     for key in _TUPLES:
         if data.get(key) is not None:
             data[key] = tuple(data[key])
@@ -165,6 +173,8 @@ def built_in():
 
 def entries(user_catalog=None):
     """Every reproduction: the built-in ones, then those of ``user_catalog`` (default ``./reproductions.d/``)."""
+    if user_catalog is not None and Path(user_catalog).exists() and not Path(user_catalog).is_dir():
+        raise CatalogError(f"--catalog {user_catalog} is a file: give the folder of your entries")
     user = [load_entry(folder) for folder in _folders(USER_CATALOG if user_catalog is None else user_catalog)]
     clash = sorted({e.name for e in user} & set(BY_NAME))
     if clash:
@@ -216,13 +226,19 @@ def add(user_catalog, name, script, args=(), steps=None, seed=1):
                            "remove that folder first")
     if steps is not None and steps < 1:
         raise CatalogError(f"--steps must be at least 1, got {steps}")
+    if seed < 0:
+        raise CatalogError(f"--seed must be at least 0, got {seed}")
     data = {"summary": f"your script {script.name}", "script": str(script), "args": list(args), "seed": seed,
             "smoke_steps": steps or Reproduction.smoke_steps, "rtol": Reproduction.rtol}
-    folder.mkdir(parents=True)
-    handle, tmp = tempfile.mkstemp(dir=folder, prefix=".entry.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(entry_text(data))
-    os.replace(tmp, folder / ENTRY_FILE)
+    try:
+        folder.mkdir(parents=True)
+        handle, tmp = tempfile.mkstemp(dir=folder, prefix=".entry.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(entry_text(data))
+        os.replace(tmp, folder / ENTRY_FILE)
+    except OSError as error:
+        raise CatalogError(f"cannot write {folder / ENTRY_FILE}: {error.strerror or error}; give --catalog a "
+                           "folder you can write") from None
     return load_entry(folder)
 
 

@@ -232,7 +232,10 @@ def test_bad_input_is_one_line_never_a_traceback(tmp_path, four_steps):
     cases = [(("--out", tmp_path / "a-file", "check", "gone"), "cannot use --out", "it is a file"),
              (("check", "--all", "gone"), "--all and names (gone) exclude each other", None),
              (("report", "--all", "gone"), "--all and names (gone) exclude each other", None),
-             (("run", "--steps", "0", "gone"), "--steps must be at least 1, got 0", None)]
+             (("run", "--steps", "0", "gone"), "--steps must be at least 1, got 0", None),
+             (("--catalog", tmp_path / "a-file", "list"), "is a file: give the folder of your entries", None),
+             (("--catalog", tmp_path / "a-file", "add", "x", four_steps), "cannot write", "Not a directory"),
+             (("add", "negative", four_steps, "--seed", "-1"), "--seed must be at least 0, got -1", None)]
     for args, message, more in cases:
         done = harness(*args, cwd=tmp_path, timeout=120)
         line = one_line(done.stderr)
@@ -251,6 +254,12 @@ def test_bad_input_is_one_line_never_a_traceback(tmp_path, four_steps):
     done = harness("check", "gone", cwd=tmp_path, timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"no script {four_steps}: restore it" in done.stdout
+
+    (tmp_path / "out" / "report").write_text("")  # where the report's folder should be
+    done = harness("report", cwd=tmp_path, timeout=120)
+    line = one_line(done.stderr)
+    assert done.returncode != 0 and "cannot write the report in out/report: it is a file" in line, line
+    assert not (tmp_path / "reproductions.d" / "negative").exists()  # a refused `add` leaves nothing behind
 
 
 def test_report_figures_get_the_checks_verdict_and_the_entrys_own_tolerance(tmp_path, monkeypatch):
