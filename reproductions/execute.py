@@ -298,7 +298,7 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None, r
         process = None
         try:
             process = subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, env=environment,
-                                       start_new_session=True, preexec_fn=_end_with_harness)
+                                       start_new_session=True, preexec_fn=_ended_with_harness())
             code = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             end_group(process, grace=0)
@@ -328,11 +328,14 @@ def run(entry, dataset, out, mode="smoke", timeout=None, env=None, steps=None, r
     return result
 
 
-def _end_with_harness():
-    """In the child, before the runner starts: SIGTERM it when the harness dies, even by SIGKILL, which the harness
-    cannot answer by ending the group itself (Linux ``prctl(PR_SET_PDEATHSIG)``; elsewhere nothing)."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # 1: PR_SET_PDEATHSIG
+def _ended_with_harness():
+    """What the child runs before the runner starts: ask the kernel to SIGTERM it when the harness dies, even by
+    SIGKILL, which the harness cannot answer by ending the group itself (Linux ``prctl(PR_SET_PDEATHSIG)``; None
+    elsewhere). ``prctl`` is looked up here, in the harness, so the forked child only calls it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    return lambda: prctl(1, int(signal.SIGTERM))  # 1: PR_SET_PDEATHSIG
 
 
 def end_group(process, grace=5.0):

@@ -67,6 +67,18 @@ def _runner_of(marker, timeout=180):
     raise AssertionError(f"no runner with {marker} started within {timeout} s")
 
 
+def _gone(group, within):
+    """Whether process group ``group`` is empty within ``within`` seconds (orphans are reaped by init, which may take
+    a moment); a survivor is killed, so a failing test leaves no runner behind."""
+    deadline = time.monotonic() + within
+    while group in _groups().values():
+        if time.monotonic() > deadline:
+            os.killpg(group, signal.SIGKILL)
+            return False
+        time.sleep(0.2)
+    return True
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_a_signal_to_check_ends_the_training_process_group_and_says_so(tmp_path, sig):
     catalog.add(tmp_path / "reproductions.d", "hangs", FIXTURES / "hangs.py", steps=5)
@@ -84,10 +96,20 @@ def test_a_signal_to_check_ends_the_training_process_group_and_says_so(tmp_path,
     assert harness_process.returncode == 128 + sig
     line = one_line(stderr)
     assert f"stopped by {sig.name}" in line and f"ended hangs's training run (process group {group})" in line
-    deadline = time.monotonic() + 5  # orphaned helpers are reaped by init, which may take a moment
-    while group in _groups().values() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert group not in _groups().values(), "a process of the training run's group survived the harness"
+    assert _gone(group, within=5), "a process of the training run's group survived the harness"
+
+
+def test_a_harness_killed_outright_takes_its_training_run_with_it(tmp_path):
+    catalog.add(tmp_path / "reproductions.d", "hangs", FIXTURES / "hangs.py", steps=5)
+    harness_process = subprocess.Popen([sys.executable, "-m", "reproductions", "check", "hangs"], cwd=tmp_path,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        pid, group = _runner_of(str(tmp_path / "out" / "runs"))
+    finally:
+        harness_process.kill()  # SIGKILL: no handler runs, the kernel tells the runner
+        harness_process.wait()
+    assert _gone(group, within=10), "the training run outlived its killed harness"
 
 
 def test_a_second_harness_in_one_out_is_refused_and_a_dead_holders_lock_taken_over(tmp_path):
