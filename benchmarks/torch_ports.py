@@ -1,7 +1,7 @@
 """PyTorch ports of legacy reproductions, the outside reference of ``bench_legacy_vs_modern.py`` (not a test).
 
 Each port has the legacy script's architecture, initialisation statistics, losses and optimizer settings, and the
-same training-step interface as the TF 2.21 port in ``reproductions/modern/``: ``d_step(...)`` and ``g_step(...)``
+same training-step interface as the TF 2.21 port in ``reproductions/<name>/port.py``: ``d_step(...)`` and ``g_step(...)``
 returning a dict of 0-d loss tensors named like the legacy fetches. That lets the benchmark drive a torch port with
 the modern port's own ``train`` loop, so both are fed identically (NumPy batches and noise drawn per iteration, in
 the legacy order) and both fetch every loss to Python every step (``float(tensor)``), as the legacy ``sess.run``
@@ -22,7 +22,7 @@ What changes between TF1 and PyTorch, and what the ports do about it:
   the two placements' first updates differ by up to a factor of 30; from the same initial weights the loss after
   one update deviates from the legacy run by 9.4e-5 with torch's placement and by 6e-8 with TF1's.
 * Adam's betas are passed as their float32 values, as TF1 computed ``1 - beta`` in float32 (see
-  ``reproductions/modern/vanilla_gan_004.py``).
+  ``reproductions/004_vanilla_gan/port.py``).
 * Gradients: TF1's ``minimize(loss, var_list=...)`` differentiated only towards its own network's variables.
   ``backward(inputs=...)`` does the same here (plain ``backward()`` would also compute the other network's
   gradients, work the legacy step never did).

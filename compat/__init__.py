@@ -7,9 +7,13 @@ Start here:
 - ``runner.py``     ``python -m compat run SCRIPT``: runs a script as ``__main__`` in its era;
 - ``steps.py``      training-step counting (``--max-steps``) and loss recording (``--record``);
 - ``patches.py``    the one registry of every change the runtime makes to TensorFlow, builtins, ``sys``, ``os.environ``;
-- ``explain.py``    ``python -m compat explain SCRIPT``: what each era call a script uses became;
+- ``record.py``     the ``--record`` format (JSON lines) and its one reader;
+- ``explain.py``    ``python -m compat explain SCRIPT``: what each era call a script uses became (``api_index.py``:
+  the installed TensorFlow's public names, read without importing it); ``coverage.py``: the TF 1.15 surface sweep
+  (``explain --coverage``, names in ``data/tf115_api.txt``);
 - shims: ``shims.py`` (signature changes), ``scipy_misc.py``, ``input_data.py`` (+ ``dataset_files.py``),
-  ``slim_repairs.py`` (tf_slim on current TensorFlow).
+  ``slim_repairs.py`` (tf_slim on current TensorFlow), ``contrib/`` (the tf.contrib families tf_slim and TF 2 do
+  not serve: rnn, seq2seq, eager, HParams ...).
 
 ``import compat.v1 as tf`` gives the same TF1 namespace the runner gives, for people who prefer one explicit line.
 """

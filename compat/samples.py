@@ -36,7 +36,7 @@ def load_sampler(spec, script_folder=None):
     """
     module_name, sep, attribute = spec.partition(":")
     if not sep or not module_name or not attribute:
-        raise ValueError(f"--sampler needs MODULE:FUNCTION (e.g. reproductions.samplers:vanilla_gan_004), "
+        raise ValueError(f"--sampler needs MODULE:FUNCTION (e.g. reproductions.004_vanilla_gan.sampler:draw), "
                          f"got {spec!r}")
     lookup = patches.REGISTRY["sampler lookup path"]
     if script_folder:
