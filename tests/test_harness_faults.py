@@ -232,7 +232,8 @@ def test_malformed_baseline_is_an_error_row_while_the_others_run_and_run_results
     assert reported.returncode == 0, reported.stderr
     rows = [line for line in reported.stdout.splitlines() if line.startswith("good")]
     assert rows[0].split()[:3] == ["good", "fashion-mnist", "pass"]
-    assert rows[1].startswith("good (run smoke)") and "ERROR" in rows[1] and "edited since the check" in rows[1]
+    assert rows[1].startswith("good (run smoke)") and "ERROR" in rows[1]
+    assert "error: exit status 1: RuntimeError: edited since the check" in rows[1]  # as `check` words it
     figures = tmp_path / "out" / "report"
     assert (figures / "good.fashion-mnist.png").is_file() and (figures / "good.fashion-mnist.run.png").is_file()
 
