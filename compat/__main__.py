@@ -40,9 +40,13 @@ class _PrintCoverage(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, **kwargs)
 
     def __call__(self, parser, namespace, values, option_string=None):
-        from compat import coverage
+        from compat import coverage, runner
 
-        print(coverage.format_report(coverage.sweep(), show=("raw",)))
+        runner.import_tensorflow_quietly()
+        from tensorflow.python.util import deprecation
+
+        with deprecation.silence():  # the sweep touches every deprecated name once: their warnings are not news
+            print(coverage.format_report(coverage.sweep(), show=("raw",)))
         parser.exit(0)
 
 

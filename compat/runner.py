@@ -142,15 +142,15 @@ def _start_up_noise_held_back(level, no_gpu_is_noise):
             sys.stderr.flush()
 
 
-def _import_tensorflow(options):
-    """Import TensorFlow and initialise its devices without the start-up noise.
+def import_tensorflow_quietly(verbose=False):
+    """Import TensorFlow and initialise its devices without the start-up noise; returns the ``tensorflow`` module.
 
     By default TF_CPP_MIN_LOG_LEVEL is 1 (no INFO) and the CPU-only cuInit error is dropped too. A level the user
     set wins: it is applied to the start-up lines as well, and the cuInit line stays unless it is 3. ``--verbose``
     shows everything.
     """
     user_level = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
-    if options.verbose or user_level in ("0", ""):
+    if verbose or user_level in ("0", ""):
         import tensorflow as tf
 
         return tf
@@ -259,7 +259,7 @@ def _run(script, args, options, record, weights, workdir):
     if options.xla:  # XLA's CPU auto-clustering is off unless this flag is set before TensorFlow starts
         flags = (os.environ.get("TF_XLA_FLAGS", "") + " --tf_xla_cpu_global_jit").strip()
         patches.REGISTRY["TF_XLA_FLAGS"].apply(flags)
-    tf = _import_tensorflow(options)
+    tf = import_tensorflow_quietly(options.verbose)
     try:
         sampler = load_sampler(options.sampler, os.path.dirname(script)) if options.sampler else None
     except ValueError as error:
