@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from compat import record as records
@@ -73,10 +73,30 @@ class RunResult:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
             if not isinstance(data, dict):
                 raise TypeError(f"a JSON {type(data).__name__}, not an object")
-            return cls(**data)
+            result = cls(**data)
+            problem = _type_problem(result)
+            if problem:
+                raise TypeError(problem)
+            return result
         except (OSError, UnicodeDecodeError, ValueError, TypeError) as error:
             raise ResultsError(f"corrupt results file {path} ({error}): delete it, or run the check again to "
                                "replace it") from None
+
+
+def _type_problem(result):
+    """The first field of a loaded :class:`RunResult` of the wrong type, said in words, or None. Its losses,
+    variables and shapes follow a baseline's schema (``baseline.schema_problem``)."""
+    from reproductions import baseline
+
+    for spec in fields(result):
+        value = getattr(result, spec.name)
+        if value is None and spec.default is None:
+            continue
+        kinds = (int, float) if spec.type is float else spec.type
+        if not isinstance(value, kinds) or isinstance(value, bool):
+            return f"{spec.name} must be {spec.type.__name__}, got {json.dumps(value)[:60]}"
+    return baseline.schema_problem({"format": baseline.FORMAT, "environment": {}, "steps": result.steps,
+                                    "shapes": result.shapes, "variables": result.variables, "losses": result.losses})
 
 
 class ResultsError(Exception):

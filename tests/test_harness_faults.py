@@ -138,6 +138,24 @@ def test_results_are_written_through_a_temporary_name_of_their_own(tmp_path, mon
     assert execute.RunResult.load(target).status == "error" and list(target.parent.iterdir()) == [target]
 
 
+@pytest.mark.parametrize("text, problem", [
+    ('{"name": ', "Expecting value"),
+    ('[1, 2]', "a JSON list, not an object"),
+    ('{"name": "demo", "dataset": "fashion-mnist", "seed": 1, "mode": "smoke", "colour": "red"}', "colour"),
+    ('{"name": "demo", "dataset": "fashion-mnist", "seed": 1, "mode": "smoke", "steps": "4"}',
+     'steps must be int, got "4"'),
+    ('{"name": "demo", "dataset": "fashion-mnist", "seed": 1, "mode": "smoke", "losses": {"d": [[1, "x"]]}}',
+     "loss series 'd': each point must be"),
+], ids=["truncated", "list", "unknown-key", "steps-string", "string-loss"])
+def test_a_corrupt_results_file_is_named_in_one_line(tmp_path, text, problem):
+    path = tmp_path / "demo.fashion-mnist.json"
+    path.write_text(text)
+    with pytest.raises(execute.ResultsError) as error:
+        execute.RunResult.load(path)
+    message = one_line(str(error.value))
+    assert message.startswith(f"corrupt results file {path} (") and problem in message, message
+
+
 # --- baselines against their schema ---------------------------------------------------------------------------
 GOOD = {"format": 1, "reproduction": "demo", "dataset": "fashion-mnist", "seed": 1, "steps": 2,
         "environment": {"tensorflow": "2.21.0"}, "shapes": {"generator": [4, 2], "probe": "unavailable: gone"},
