@@ -161,7 +161,13 @@ def cmd_record(args):
                  f"lower \"smoke_steps\" in {entry.folder / catalog.ENTRY_FILE})")
             failed = 1
             continue
-        baseline.write(baseline.from_result(result), target)
+        try:
+            baseline.write(baseline.from_result(result), target)
+        except OSError as error:  # write() replaces atomically: the old baseline, if any, is still whole
+            _say(f"{entry.name}: NOT recorded — cannot write {target}: {error.strerror or error}; the old baseline "
+                 f"(if any) is as it was, the run is in {result.workdir}")
+            failed = 1
+            continue
         _say(f"{entry.name}: recorded {result.steps} steps, {len(result.losses)} loss series -> {target}")
     return failed
 

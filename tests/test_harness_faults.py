@@ -227,6 +227,16 @@ def test_record_refuses_a_run_that_stopped_early_and_keeps_the_baseline(tmp_path
     assert len(line) == 1 and "NOT recorded — the run stopped after 4 of 20 steps with exit status 0" in line[0]
     assert "left as it was" in line[0] and target.read_bytes() == before
 
+    # a baseline folder that cannot be written: one line, nothing else touched
+    (tmp_path / "reproductions.d" / "blocked").mkdir()
+    (tmp_path / "reproductions.d" / "blocked" / "entry.json").write_text(json.dumps(
+        {"script": str(four_steps), "smoke_steps": 4}))
+    (tmp_path / "reproductions.d" / "blocked" / "baselines").write_text("")  # a file where its folder goes
+    done = harness("record", "blocked", cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    line = [line for line in done.stdout.splitlines() if line.startswith("blocked:")]
+    assert len(line) == 1 and "NOT recorded — cannot write" in line[0], done.stdout
+
 
 @pytest.mark.slow
 def test_malformed_baseline_is_an_error_row_while_the_others_run_and_run_results_stay_apart(tmp_path, four_steps):
