@@ -49,15 +49,29 @@ class BaselineError(Exception):
 def environment():
     """What decides whether two runs must agree bit for bit."""
     import numpy
-    import tensorflow
 
     return {
-        "tensorflow": tensorflow.__version__,
+        "tensorflow": _tensorflow_version(),
         "numpy": numpy.__version__,
         "python": platform.python_version(),
         "platform": f"{platform.system()}-{platform.machine()}",
         "cpu": _cpu_model(),
     }
+
+
+def _tensorflow_version():
+    """The installed TensorFlow's version, from its package metadata: the harness itself never imports TensorFlow
+    (its runs do, in their own processes), so it starts fast and quiet."""
+    from importlib import metadata
+
+    for distribution in ("tensorflow", "tensorflow-cpu"):
+        try:
+            return metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            continue
+    import tensorflow
+
+    return tensorflow.__version__
 
 
 # The instruction sets oneDNN and Eigen choose their float32 kernels by: two CPUs sold under one name (a cloud VM

@@ -197,7 +197,7 @@ def runner_environment():
     """The environment of a runner subprocess: this repository importable (``compat``, the samplers), no plotting
     window, TensorFlow's start-up chatter off."""
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-            "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2"}
+            "MPLBACKEND": "Agg"}
 
 
 class ResumeError(Exception):
