@@ -419,7 +419,7 @@ def figure(cells, releases, names, reference, path, dpi=100, subtitle=""):
     by_key = {(c.release, c.name): c for c in cells}
     columns = max(len(names), 1)
     fig = plt.figure(figsize=(2.8 * columns + 1, 0.8 * len(releases) + 3.6))
-    grid = fig.add_gridspec(2, columns, height_ratios=[0.8 * len(releases), 2.6], hspace=0.25)
+    grid = fig.add_gridspec(2, columns, height_ratios=[0.8 * len(releases), 2.6], hspace=0.25, top=0.95)
     ax = fig.add_subplot(grid[0, :])
     ax.set_xlim(0, len(names))
     ax.set_ylim(0, len(releases))
@@ -469,8 +469,8 @@ def figure(cells, releases, names, reference, path, dpi=100, subtitle=""):
         panel.tick_params(labelsize=8)
         if col == 0:
             panel.set_ylabel("|d| / envelope\n(max over series)", fontsize=9)
-        if panel.lines[:-1]:
-            panel.legend(fontsize=8, loc="lower right")
+        if col == len(names) - 1 and panel.lines[:-1]:  # one legend, beside the last panel
+            panel.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
     fig.suptitle(headline(cells, reference) + (f"\n{subtitle}" if subtitle else ""), fontsize=12, y=0.99,
                  va="bottom")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
