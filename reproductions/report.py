@@ -166,8 +166,27 @@ def _curves(axes, result, baseline, names, colours, failure):
         axes.text(0.5, 0.5, f"this run recorded no step\n({result.status})", transform=axes.transAxes,
                   ha="center", va="center", fontsize=11, color="#cf222e")
     if axes.lines:
-        axes.legend(fontsize=7, loc="best")
+        _compact_legend(axes, compared)
     axes.set_xlabel("training step (parameter update)")
+
+
+def _compact_legend(axes, compared, extra=()):
+    """One entry per series (its colour) and, when a baseline is drawn, one entry per line style: half the entries
+    of a legend that names every line, so it hides less of the curves."""
+    from matplotlib.lines import Line2D
+
+    handles, seen = [], set()
+    for line in axes.get_lines():
+        series = line.get_label().split(":")[0]
+        if not series.startswith("_") and series not in seen and line.get_label() not in extra:
+            seen.add(series)
+            handles.append(Line2D([], [], color=line.get_color(), linewidth=2, label=series))
+    if compared:
+        handles += [Line2D([], [], color="#8c959f", linewidth=6, alpha=0.4, label="baseline (thick, light)"),
+                    Line2D([], [], color="#57606a", linewidth=1.2, linestyle="--", marker="o", markersize=3,
+                           label="this run (thin, dashed)")]
+    handles += [line for line in axes.get_lines() if line.get_label() in extra]
+    axes.legend(handles=handles, fontsize=7, loc="best", ncol=2 if len(handles) > 4 else 1)
 
 
 def _accuracy_panel(axes, result, baseline, names, colours, failure):
@@ -175,9 +194,10 @@ def _accuracy_panel(axes, result, baseline, names, colours, failure):
     _curves(axes, result, baseline, names, colours, failure)
     points = (result.quality or {}).get("points") or []
     if points and points[0].get("conditional_accuracy") is not None:
+        label = "samples: conditional accuracy (evaluation classifier)"
         axes.plot([p["step"] for p in points], [p["conditional_accuracy"] for p in points], "^-", color="tab:green",
-                  markersize=3, label="samples: conditional accuracy (evaluation classifier)")
-        axes.legend(fontsize=7, loc="best")
+                  markersize=3, label=label)
+        _compact_legend(axes, baseline is not None, extra=(label,))
     axes.set_ylim(-0.03, 1.03)
     axes.set_ylabel("accuracy (0..1)")
     axes.set_title("accuracies", fontsize=9)
@@ -217,8 +237,10 @@ def deviation_panel(axes, result, baseline, compared, rtol, colours):
     axes.set_yticks([floor] + decades, ["0"] + [f"1e{round(math.log10(d))}" for d in decades])
     axes.minorticks_off()
     if not envelope:
-        axes.text(0.01, 0.03, "identical mode: tolerance 0 - every point above the '0' line is outside",
-                  transform=axes.transAxes, fontsize=8, color="#57606a")
+        axes.annotate("identical mode: tolerance 0 - every point above the '0' line is outside", (0.5, floor),
+                      xycoords=("axes fraction", "data"), xytext=(0, 6), textcoords="offset points", ha="center",
+                      va="bottom", fontsize=8, color="#57606a", bbox={"facecolor": "white", "edgecolor": "none",
+                                                                      "alpha": 0.8, "pad": 1})
     failure = first_outside(compared)
     if failure:
         step, series = failure
@@ -341,10 +363,10 @@ def figure(result, baseline, path, dpi=80, verdict=None, rtol=None):
     top = ["losses"] + (["accuracy"] if accuracies or conditional else []) + (["quality"] if scored else [])
     columns = len(top) + (image is not None)
     rows = 2 if deviation else 1
-    height = 3.6 * rows + 1.5  # inches: the panels and, above them, the verdict's title area
+    height = 3.6 * rows + 2.0  # inches: the panels and, above them, the verdict's title area (up to five lines)
     fig = plt.figure(figsize=(4.6 * columns + 0.8, height))
     grid = fig.add_gridspec(rows, columns, width_ratios=[3] * len(top) + ([2.4] if image is not None else []),
-                            top=1 - 1.35 / height, bottom=0.75 / height, left=0.06, right=0.98, hspace=0.3,
+                            top=1 - 1.85 / height, bottom=0.75 / height, left=0.06, right=0.98, hspace=0.3,
                             wspace=0.28)
     _headline(fig, result, verdict, compared, rtol, deviation)
     nonfinite = result.first_nonfinite()
