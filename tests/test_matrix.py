@@ -240,3 +240,16 @@ def test_compare_only_reads_each_release_and_finds_where_numbers_change(tmp_path
     assert old.same_as_newer is False and old.newer == "2.19" and old.newer_first_differs == 2
     assert matrix.changes(cells, ["2.15", "2.19", "2.21"]) == [("2.15", "2.19", ["900_x"]), ("2.19", "2.21", [])]
     assert not (tmp_path / "envs").exists()  # comparing builds nothing
+
+
+def test_user_catalog_entries_take_part(tmp_path):
+    from reproductions import catalog
+
+    script = tmp_path / "mine.py"
+    script.write_text("print('hello')\n")
+    catalog.add(tmp_path / "catalog", "my_gan", script, steps=3)
+    selected = matrix.entries(None, tmp_path / "catalog")
+    assert [e.name for e in selected][-1] == "my_gan" and len(selected) == len(catalog.CATALOG) + 1
+    assert matrix.comparison_steps(selected[-1]) == matrix.LENGTH_FACTOR * 3
+    with pytest.raises(matrix.MatrixError, match="not_there"):
+        matrix.entries(["not_there"], tmp_path / "catalog")
