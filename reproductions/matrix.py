@@ -251,13 +251,27 @@ def run_in_env(interpreter, entry, dataset, out, steps, release, record=False, u
         command += ["--catalog", str(Path(user_catalog).resolve())]
     if record:
         command.append("--record")
-    done = subprocess.run(command, env=execute.runner_environment(), capture_output=True, text=True)
     path = results_path(out, entry.name, dataset)
-    if done.returncode != 0 or not path.exists():
+    path.unlink(missing_ok=True)  # never read an earlier matrix's result as this one's
+    done = subprocess.run(command, env=execute.runner_environment(), capture_output=True, text=True)
+    if not path.exists():
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return execute.RunResult(entry.name, dataset, entry.seed, "smoke", status="error",
-                                 message=f"the matrix worker failed: {last}")
-    return execute.RunResult.load(path)
+        return _failed(entry, dataset, f"the matrix worker failed: {last}")
+    return load_result(path, entry, dataset)
+
+
+def _failed(entry, dataset, message):
+    return execute.RunResult(entry.name, dataset, entry.seed, "smoke", status="error", message=message)
+
+
+def load_result(path, entry, dataset):
+    """The RunResult saved at ``path``; a missing or corrupt file becomes an error result naming it."""
+    if not Path(path).exists():
+        return _failed(entry, dataset, f"no result at {path}")
+    try:
+        return execute.RunResult.load(path)
+    except execute.ResultsError as error:
+        return _failed(entry, dataset, str(error))
 
 
 def run_tests(interpreter, pytest_args):
@@ -501,9 +515,7 @@ def matrix(releases, selected, dataset, out, envs, python, numpy=None, steps=Non
                 _say(f"  {result.status} after {result.steps} steps in {result.seconds:.0f} s"
                      + (f": {result.message}" if result.message else ""))
             else:
-                path = results_path(folder, entry.name, dataset)
-                result = execute.RunResult.load(path) if path.exists() else execute.RunResult(
-                    entry.name, dataset, entry.seed, "smoke", status="error", message=f"no result at {path}")
+                result = load_result(results_path(folder, entry.name, dataset), entry, dataset)
             results[release, entry.name] = result
     cells = []
     for release in releases:

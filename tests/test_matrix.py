@@ -253,3 +253,19 @@ def test_user_catalog_entries_take_part(tmp_path):
     assert matrix.comparison_steps(selected[-1]) == matrix.LENGTH_FACTOR * 3
     with pytest.raises(matrix.MatrixError, match="not_there"):
         matrix.entries(["not_there"], tmp_path / "catalog")
+
+
+def test_missing_or_corrupt_results_become_error_cells(tmp_path):
+    from reproductions.catalog import Reproduction
+
+    entry = Reproduction(name="900_x", script="x.py")
+    _result({"loss": series(1.0)}, name="900_x").save(matrix.results_path(tmp_path / "tf-2.21", "900_x",
+                                                                          "fashion-mnist"))
+    broken = matrix.results_path(tmp_path / "tf-2.19", "900_x", "fashion-mnist")
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{not json")
+    cells, _ = matrix.matrix(["2.17", "2.19", "2.21"], [entry], "fashion-mnist", tmp_path, tmp_path / "envs",
+                             sys.executable, rerun=False)
+    by_release = {c.release: c for c in cells}
+    assert by_release["2.17"].verdict == "error" and "no result" in by_release["2.17"].note
+    assert by_release["2.19"].verdict == "error" and str(broken) in by_release["2.19"].note
