@@ -19,8 +19,8 @@ trajectories are compared step by step with the newest release's run, the refere
 It prints the table and draws ``OUT/matrix.png`` (a release x reproduction grid of verdicts, and per reproduction
 each release's deviation from the reference, in envelopes, against the step); ``OUT/matrix.json`` keeps the cells.
 Per-release baselines of the comparison-length runs are written only with ``--record-baselines``
-(``baselines/matrix/tf-X.Y/``); when one exists, that release's run is also checked against it (same machine,
-same release: bit for bit).
+(``reproductions/baselines/matrix/tf-X.Y/<name>.<dataset>.json``); when one exists, that release's run is also
+checked against it (same machine, same release: bit for bit).
 
 ``python -m reproductions.matrix tests --tf 2.15,2.21 [-- PYTEST ARGS]`` runs the project's own tests in each
 environment (default: every test not marked slow). ``python -m reproductions.matrix run-one NAME --out DIR --steps
@@ -403,6 +403,8 @@ def changes(cells, releases):
 
 
 def changes_line(cells, releases):
+    if len(releases) < 2:
+        return ""
     return "losses change " + "; ".join(f"{a}->{b}: {', '.join(n.split('_')[0] for n in names) or 'none'}"
                                         for a, b, names in changes(cells, releases))
 
@@ -554,7 +556,7 @@ def main(argv=None):
     parser.add_argument("--python", default=sys.executable, help="interpreter the environments are made from")
     parser.add_argument("--numpy", help="pin NumPy's minor release in every environment, e.g. 1.26")
     parser.add_argument("--record-baselines", action="store_true",
-                        help="write each release's runs as its baselines (baselines/matrix/tf-X.Y/)")
+                        help="write each release's runs as its baselines (reproductions/baselines/matrix/tf-X.Y/)")
     parser.add_argument("--compare-only", action="store_true",
                         help="compare and draw the results already under --out; build and run nothing")
     parser.add_argument("--dpi", type=int, default=100, help="figure resolution (60 for a committed copy)")
@@ -612,7 +614,8 @@ def main(argv=None):
     (out / "matrix.json").write_text(json.dumps({"reference": reference, "dataset": args.dataset,
                                                  "versions": versions, "cells": [asdict(c) for c in cells]},
                                                 indent=1), encoding="utf-8")
-    _say("\n" + table(cells, versions) + "\n\n" + headline(cells, reference) + "\n" + changes_line(cells, releases))
+    _say("\n" + table(cells, versions) + "\n\n" + "\n".join(filter(None, [headline(cells, reference),
+                                                                        changes_line(cells, releases)])))
     lengths = sorted({c.steps for c in cells})
     figure(cells, releases, [e.name for e in selected], reference, out / "matrix.png", dpi=args.dpi,
            subtitle=changes_line(cells, releases)
