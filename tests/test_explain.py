@@ -221,7 +221,7 @@ def test_old_argument_order_flagged_only_where_used(tmp_path):
         """)
     found = names(script)
     assert lines_of(found["tf.nn.softmax_cross_entropy_with_logits"]) == [13]
-    assert found["tf.nn.softmax_cross_entropy_with_logits"].status == "order"
+    assert found["tf.nn.softmax_cross_entropy_with_logits"].old_order.old == "softmax_cross_entropy_with_logits(logits, labels)"
     assert lines_of(found["tf.concat"]) == [5, 6]
     assert found["tf.concat"].old_order.old == "concat(concat_dim, values)"
     assert lines_of(found["tf.split"]) == [8]
