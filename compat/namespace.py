@@ -113,7 +113,13 @@ class EraNamespace(types.ModuleType):
                 if full in table.PREFIXES:
                     return EraNamespace(full)
                 raise UnknownEraName(full)
-            return _wrap(full, load(row.serves))
+            try:
+                return _wrap(full, load(row.serves))
+            except AttributeError:  # the replacement is newer than the installed library (np.trapezoid on NumPy
+                backing = self._era_backing_module()  # 1.26), which then still has the era name itself
+                if backing is None or attr not in dir(backing):
+                    raise
+                return _wrap(full, getattr(backing, attr))
         backing = self._era_backing_module()
         if backing is not None:
             try:

@@ -41,9 +41,13 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # TensorFlow's C++ libraries log before their logging is configured, so TF_CPP_MIN_LOG_LEVEL does not reach those
 # lines: absl's "before InitializeLog" notice and INFO lines (oneDNN, "Could not find cuda drivers") once per library
 # that carries its own copy of absl, then on a machine without a GPU the ERROR "failed call to cuInit ... (303)".
-_TF_LOG_LINE = re.compile(r"^([IWEF])\d{4} ")
+# Releases 2.15-2.19 also log, at ERROR and WARNING, that GPU plugins were registered twice; they date their lines
+# ("2026-12-04 18:43:45.976124: E ...") where 2.20 and later write "E0000 ...".
+_TF_LOG_LINE = re.compile(r"^(?:([IWEF])\d{4} |\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: ([IWEF]) )")
 _ABSL_NOTICE = "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"
-_NO_GPU = re.compile(r"failed call to cuInit.*\(303\)")
+_CONTINUATION = "To enable the following instructions:"  # the second line of cpu_feature_guard's INFO
+_NO_GPU = re.compile(r"failed call to cuInit.*\(303\)|Unable to register cu\w+ factory|computation placer already "
+                     r"registered|TF-TRT Warning: Could not find TensorRT")
 
 
 @dataclass
@@ -114,12 +118,14 @@ def _is_start_up_noise(line, level, no_gpu_is_noise):
     """True for a start-up log line that TF_CPP_MIN_LOG_LEVEL ``level`` would have hidden, had it applied."""
     if line.startswith(_ABSL_NOTICE):
         return level >= 1
+    if line.startswith(_CONTINUATION):
+        return level >= 1
     severity = _TF_LOG_LINE.match(line)
     if not severity:
         return False  # the script's, Python's or a library's own output
     if no_gpu_is_noise and _NO_GPU.search(line):
         return True
-    return "IWEF".index(severity.group(1)) < level
+    return "IWEF".index(severity.group(1) or severity.group(2)) < level
 
 
 @contextlib.contextmanager

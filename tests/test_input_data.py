@@ -611,8 +611,9 @@ def test_keras_mnist_skips_unrecognised_npz(monkeypatch, keras_datasets, capsys)
 
 ERA_SCRIPTS = FIXTURES / "data_era"
 # TensorFlow's C++ logging (start-up banner, device probes): not ours to count.
-_TF_CPP_LOG = re.compile(
-    r"^(WARNING: All log messages before absl::InitializeLog\(\)|[IWEF]\d{4} \d\d:\d\d:[\d.]+ +\d+ )")
+_TF_CPP_LOG = re.compile(  # absl's notice, "E0000 00:00:..." lines and, before TF 2.20, dated ones
+    r"^(WARNING: All log messages before absl::InitializeLog\(\)|[IWEF]\d{4} \d\d:\d\d:[\d.]+ +\d+ |"
+    r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] |To enable the following instructions:)")
 
 
 def stderr_lines(result):

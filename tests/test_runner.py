@@ -331,3 +331,11 @@ def test_start_up_filter_keeps_what_is_not_noise():
     assert not _is_start_up_noise(warning, 1, True) and not _is_start_up_noise(other_error, 2, True)
     assert not _is_start_up_noise(no_gpu, 2, False)  # a user's level 2 keeps errors
     assert not _is_start_up_noise("DeprecationWarning: np.bool is deprecated", 3, True)  # not TensorFlow's log
+    # TF 2.15-2.19 date their lines and register GPU plugins twice on a CPU-only machine
+    dated_banner = "2026-12-04 18:43:45.976124: I tensorflow/core/util/port.cc:113] oneDNN custom operations are on."
+    twice = ("2026-12-04 18:43:46.189278: E external/local_xla/xla/stream_executor/cuda/cuda_dnn.cc:9261] Unable to "
+             "register cuDNN factory: Attempting to register factory for plugin cuDNN when one has already been "
+             "registered")
+    dated_error = "2026-12-04 18:43:46.1: E tensorflow/core/kernels/some_kernel.cc:1] Invalid argument: something real"
+    assert _is_start_up_noise(dated_banner, 1, True) and _is_start_up_noise(twice, 1, True)
+    assert not _is_start_up_noise(dated_error, 1, True) and not _is_start_up_noise(twice, 2, False)
