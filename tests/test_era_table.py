@@ -169,7 +169,10 @@ def test_row_resolves_to_the_hand_written_value(name):
 
 @pytest.mark.parametrize("row", SERVED, ids=lambda r: r.name)
 def test_served_target_exists_in_the_installed_libraries(row):
-    namespace.load(row.serves)  # raises (ImportError/AttributeError) when an upgrade dropped the target
+    try:
+        namespace.load(row.serves)  # raises (ImportError/AttributeError) when an upgrade dropped the target
+    except AttributeError:  # or a replacement newer than the installed library (np.trapezoid on NumPy 1.26): then
+        resolve(row.name)  # the library must still have the era name itself, or this raises too
 
 
 # --- dead ends: the release and a specific replacement -------------------------------------------------------------
