@@ -1,5 +1,5 @@
 """``python -m reproductions [--catalog DIR] list | add NAME SCRIPT | run [--full] NAME... | check [--all] [NAME...] |
-record NAME... | report | publish``
+record NAME... | report | publish | matrix``
 
 - ``list``    the reproductions (built-in, then the user catalog's) and their baselines;
 - ``add``     register your own script as a reproduction in the user catalog (``./reproductions.d/`` or
@@ -13,6 +13,8 @@ record NAME... | report | publish``
 - ``report``  the table, figures and index page: each reproduction's last check, then its last run in a row of
   its own (``check --report`` checks and reports);
 - ``publish`` copy full runs' figures and summaries into results/ (for the README) and print their README lines;
+- ``matrix``  the same reproductions under several TensorFlow releases (``matrix --tf 2.15,2.21``, first
+  option; see ``matrix.py``);
 - ``quality`` score the published upstream grids and any grid given (e.g. a full run's newest) with the evaluation
   classifier, side by side (see ``grids.py`` and ``metrics.py``).
 """
@@ -349,6 +351,10 @@ def main(argv=None):
             sub.add_argument("--report", action="store_true", help="also write the report")
         sub.set_defaults(func=func)
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["matrix"]:  # the release matrix has options of its own (reproductions/matrix.py, docs/matrix.md)
+        from reproductions import matrix
+
+        return matrix.main(argv[1:])
     script_args = []
     if "add" in argv and "--" in argv[argv.index("add"):]:  # add's `-- SCRIPT ARGS`: the script's, not ours
         cut = argv.index("--", argv.index("add"))
