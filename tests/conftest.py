@@ -41,6 +41,19 @@ needs_mnist = _needs("genuine MNIST", SHARED_MNIST, SHARED_MNIST_NAMES,
                      "it comes from the shared/ folder beside the clone (../shared/data/mnist, see docs/testing.md)")
 
 
+def _keras_major():
+    from importlib import metadata
+
+    try:
+        return int(metadata.version("keras").split(".")[0])
+    except metadata.PackageNotFoundError:
+        return 0
+
+
+needs_keras3 = pytest.mark.skipif(_keras_major() < 3, reason="the modern ports are Keras 3 code: TensorFlow 2.16 or "
+                                                             "later (this environment's `keras` is Keras 2)")
+
+
 @pytest.fixture
 def compat_run(tmp_path):
     """Run ``python -m compat ARGS`` in a subprocess with ``tmp_path`` as the working directory."""

@@ -442,6 +442,8 @@ def test_explain_does_not_import_tensorflow():
     result = subprocess.run([sys.executable, "-c", code, *scripts], capture_output=True, text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": REPO})
     assert result.returncode == 0, result.stderr
+    if api_index.has("summary.merge") is None:  # TF 2.15's tf.summary is filled from TensorBoard when TF imports
+        pytest.skip("this TensorFlow's API files cannot tell what tf.summary holds: explain must import it")
     assert result.stdout.strip() == "False False"
 
 

@@ -14,10 +14,11 @@ import textwrap
 import numpy as np
 import pytest
 
-from conftest import needs_fashion
+from conftest import needs_fashion, needs_keras3
 from reproductions import equivalence
 from reproductions.catalog import BY_NAME
 
+pytestmark = needs_keras3
 STEPS = 200
 PORTED = equivalence.ported()
 MISTAKES = [(name, mistake) for name in PORTED for mistake in BY_NAME[name].port().MISTAKES]
