@@ -29,11 +29,11 @@ The verdict names the reproduction, the series, the first step outside tolerance
 """
 import json
 import math
-import os
 import platform
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from reproductions.atomic import write_atomically
 
 REPO = Path(__file__).resolve().parent.parent
 BASELINES = Path(__file__).resolve().parent / "baselines"  # the release matrix's (matrix.py); a reproduction's own
@@ -119,18 +119,9 @@ def dumps(baseline):
 
 def write(baseline, path):
     """Write atomically: a crash mid-write leaves the previous baseline intact."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = dumps(baseline)
     json.loads(text)  # never write what could not be read back
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomically(path, text)
 
 
 def load(path):

@@ -24,11 +24,11 @@ package (default ``./reproductions.d/``, or ``--catalog DIR``): ``python -m repr
 """
 import importlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+from reproductions.atomic import write_atomically
 
 PACKAGE = Path(__file__).resolve().parent
 REPO = PACKAGE.parent
@@ -232,10 +232,7 @@ def add(user_catalog, name, script, args=(), steps=None, seed=1):
             "smoke_steps": steps or Reproduction.smoke_steps, "rtol": Reproduction.rtol}
     try:
         folder.mkdir(parents=True)
-        handle, tmp = tempfile.mkstemp(dir=folder, prefix=".entry.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(entry_text(data))
-        os.replace(tmp, folder / ENTRY_FILE)
+        write_atomically(folder / ENTRY_FILE, entry_text(data))
     except OSError as error:
         raise CatalogError(f"cannot write {folder / ENTRY_FILE}: {error.strerror or error}; give --catalog a "
                            "folder you can write") from None

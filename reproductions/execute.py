@@ -17,12 +17,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from compat import record as records
+from reproductions.atomic import write_atomically
 from reproductions.catalog import REPO
 
 SAMPLES_DIR = "samples-by-step"  # a full run's checkpoint samples, in its working directory
@@ -101,21 +101,6 @@ def _type_problem(result):
 
 class ResultsError(Exception):
     """A saved result that cannot be read back; the message names the file and what to do."""
-
-
-def write_atomically(path, text):
-    """Write ``text`` to ``path`` through a uniquely named temporary file in the same folder and ``os.replace``:
-    a reader sees the old file or the new one, never a part, and two writers never share a temporary name."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 class OutBusy(Exception):

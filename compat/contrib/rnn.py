@@ -432,7 +432,7 @@ class Conv3DLSTMCell(ConvLSTMCell):
         super().__init__(conv_ndims=3, **kwargs)
 
 
-class HighwayWrapper(RNNCell):
+class HighwayWrapper(_Wrapper):
     """Adds a highway connection around ``cell``: ``out = x * T + cell(x) * C`` with carry gate
     ``T = sigmoid(x @ carry_w + carry_b)`` (``carry_b`` starts at ``carry_bias_init``) and ``C = 1 - T``, or, when
     not coupled, its own ``sigmoid(x @ transform_w + transform_b)`` (bias ``-carry_bias_init``). As in TF 1.15 the
@@ -440,22 +440,9 @@ class HighwayWrapper(RNNCell):
     """
 
     def __init__(self, cell, couple_carry_transform_gates=True, carry_bias_init=1.0):
-        super().__init__()
-        self._cell = cell
+        super().__init__(cell)
         self._couple_carry_transform_gates = couple_carry_transform_gates
         self._carry_bias_init = carry_bias_init
-
-    @property
-    def state_size(self):
-        return self._cell.state_size
-
-    @property
-    def output_size(self):
-        return self._cell.output_size
-
-    def zero_state(self, batch_size, dtype):
-        with _tf.name_scope(type(self).__name__ + "ZeroState"):
-            return self._cell.zero_state(batch_size, dtype)
 
     def _highway(self, inp, out):
         size = inp.shape.with_rank(2)[1]
