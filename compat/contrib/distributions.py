@@ -144,7 +144,23 @@ def _logits_of(logits, probs, dtype):
     return _tf.math.log(_tf.convert_to_tensor(probs, dtype=dtype, name="probs"))
 
 
-class OneHotCategorical(_d.Distribution):
+class _OverLogits(_d.Distribution):
+    """A distribution over one-hot vectors: the last axis of ``logits`` is the event, the others the batch."""
+
+    def _batch_shape_tensor(self):
+        return _tf.shape(self._logits)[:-1]
+
+    def _batch_shape(self):
+        return self._logits.shape[:-1]
+
+    def _event_shape_tensor(self):
+        return _tf.shape(self._logits)[-1:]
+
+    def _event_shape(self):
+        return self._logits.shape[-1:]
+
+
+class OneHotCategorical(_OverLogits):
     """A categorical draw over the last axis of ``logits`` (or ``probs``), returned one-hot in ``dtype``
     (int32 by default). ``log_prob(x) = sum(x * log_softmax(logits))``."""
 
@@ -165,18 +181,6 @@ class OneHotCategorical(_d.Distribution):
     def probs(self):
         return _tf.nn.softmax(self._logits)
 
-    def _batch_shape_tensor(self):
-        return _tf.shape(self._logits)[:-1]
-
-    def _batch_shape(self):
-        return self._logits.shape[:-1]
-
-    def _event_shape_tensor(self):
-        return _tf.shape(self._logits)[-1:]
-
-    def _event_shape(self):
-        return self._logits.shape[-1:]
-
     def _sample_n(self, n, seed=None):
         depth = _tf.shape(self._logits)[-1]
         flat = _tf.reshape(self._logits, [-1, depth])
@@ -194,7 +198,7 @@ class OneHotCategorical(_d.Distribution):
         return _tf.one_hot(_tf.argmax(self._logits, -1), _tf.shape(self._logits)[-1], dtype=self.dtype)
 
 
-class RelaxedOneHotCategorical(_d.Distribution):
+class RelaxedOneHotCategorical(_OverLogits):
     """The Gumbel-softmax (Concrete) relaxation of a one-hot categorical, on the simplex.
 
     A sample is ``softmax((logits + g) / temperature)`` with Gumbel noise ``g = -log(-log(u))``,
@@ -224,18 +228,6 @@ class RelaxedOneHotCategorical(_d.Distribution):
     @property
     def temperature(self):
         return self._temperature
-
-    def _batch_shape_tensor(self):
-        return _tf.shape(self._logits)[:-1]
-
-    def _batch_shape(self):
-        return self._logits.shape[:-1]
-
-    def _event_shape_tensor(self):
-        return _tf.shape(self._logits)[-1:]
-
-    def _event_shape(self):
-        return self._logits.shape[-1:]
 
     def _sample_n(self, n, seed=None):
         shape = _tf.concat([[n], _tf.shape(self._logits)], 0)
