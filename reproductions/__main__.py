@@ -42,14 +42,10 @@ def _entries(args, names, everything):
     if everything and names:
         raise SystemExit(f"python -m reproductions {args.command}: --all and names ({' '.join(names)}) exclude each "
                          "other: give the names, or --all")
-    known = _catalog(args)
-    if everything or not names:
-        return known
-    by_name = {entry.name: entry for entry in known}
-    unknown = [n for n in names if n not in by_name]
-    if unknown:
-        raise SystemExit(f"unknown reproduction(s) {unknown}; `python -m reproductions list` shows the names")
-    return [by_name[n] for n in names]
+    try:
+        return catalog.select(_catalog(args), [] if everything else names)
+    except catalog.CatalogError as error:
+        raise SystemExit(str(error)) from None
 
 
 RESULT_KINDS = ("check", "run")  # out/results/<kind>/: a `run` never replaces the check's result

@@ -171,6 +171,21 @@ def built_in():
     return tuple(load_entry(folder) for folder in _folders(PACKAGE))
 
 
+def select(known, names):
+    """The entries of ``known`` named in ``names`` (all of them when none is named), in the order named.
+
+    Raises:
+      CatalogError: a name that is no entry, naming it and the command that lists the names.
+    """
+    if not names:
+        return list(known)
+    by_name = {entry.name: entry for entry in known}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise CatalogError(f"unknown reproduction(s) {unknown}; `python -m reproductions list` shows the names")
+    return [by_name[n] for n in names]
+
+
 def entries(user_catalog=None):
     """Every reproduction: the built-in ones, then those of ``user_catalog`` (default ``./reproductions.d/``)."""
     if user_catalog is not None and Path(user_catalog).exists() and not Path(user_catalog).is_dir():

@@ -187,16 +187,9 @@ def ensure_env(release, envs=ENVS, python=sys.executable, numpy=None, log=_say):
 def entries(names=None, user_catalog=None):
     """The reproductions of the catalog — built-in and the user catalog's (``catalog.entries``) — or those named."""
     try:
-        known = catalog.entries(user_catalog)
+        return catalog.select(catalog.entries(user_catalog), names)
     except catalog.CatalogError as error:
         raise MatrixError(str(error)) from None
-    if not names:
-        return known
-    by_name = {entry.name: entry for entry in known}
-    unknown = [n for n in names if n not in by_name]
-    if unknown:
-        raise MatrixError(f"unknown reproduction(s) {unknown}; `python -m reproductions list` shows the names")
-    return [by_name[n] for n in names]
 
 
 def comparison_steps(entry, steps=None):
